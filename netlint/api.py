@@ -1,0 +1,92 @@
+"""`lint(...) -> Report`: the one entry point for the CLI, the tests and the benchmarks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+
+from netlint.catalog import RuleMeta, load_rules
+from netlint.config import Config
+from netlint.inputs import InputFile, discover
+from netlint.load import Limits, LoadedFile, decode, encoding_problem, load_text
+from netlint.model import Finding, Severity, SourceFile
+
+
+@dataclass
+class Report:
+    findings: list[Finding]  # suppressed ones included (finding.suppression is set)
+    rules: list[RuleMeta]  # rules that ran
+    all_rules: tuple[RuleMeta, ...]
+    files: list[str]  # display paths of the files read
+    errors: list[str] = field(default_factory=list)  # I/O problems: exit 2
+    notices: list[str] = field(default_factory=list)  # skipped entries, said on stderr
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed]
+
+    def counts(self) -> dict[Severity, int]:
+        out = {s: 0 for s in Severity}
+        for f in self.active:
+            out[f.severity] += 1
+        return out
+
+
+def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFile:
+    """Read and parse one input. Raises OSError for I/O problems (the caller reports them)."""
+    raw = stdin if item.path is None else item.path.read_bytes()
+    text, reason = decode(raw or b"")
+    abspath = None if item.path is None else str(item.path.resolve())
+    if text is None:
+        source = SourceFile(item.display, abspath, ())
+        loaded = LoadedFile(source)
+        loaded.problems.append(encoding_problem(reason or "unreadable", raw or b""))
+        return loaded
+    source = SourceFile(item.display, abspath, tuple(text.splitlines()))
+    return load_text(source, text, limits)
+
+
+def lint(
+    paths: Sequence[str],
+    config: Config | None = None,
+    *,
+    stdin: bytes | None = None,
+    stdin_filename: str = "<stdin>",
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    baseline: set[str] | None = None,
+    today: dt.date | None = None,
+    cwd: FsPath | None = None,
+    rules: tuple[RuleMeta, ...] | None = None,
+) -> Report:
+    from netlint import engine
+
+    config = config or Config(__import__("netlint.config").config.ConfigModel())
+    all_rules = rules if rules is not None else load_rules()
+    found = discover(list(paths), cwd, stdin_filename)
+    lim = config.model.limits
+    limits = Limits(lim.max_depth, lim.max_nodes_per_document)
+    loaded: list[LoadedFile] = []
+    errors = list(found.errors)
+    for item in found.files:
+        try:
+            loaded.append(read_file(item, stdin, limits))
+        except OSError as exc:
+            errors.append(f"{item.display}: cannot read: {exc.strerror or exc}")
+    result = engine.run(
+        loaded, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
+    )
+    return Report(
+        findings=result.findings,
+        rules=result.rules,
+        all_rules=all_rules,
+        files=[f.file.path for f in loaded],
+        errors=errors,
+        notices=found.skipped,
+    )

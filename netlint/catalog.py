@@ -1,0 +1,109 @@
+"""Rule metadata (rules/*/rule.yaml) and data catalogs (rules/data/*.yaml), validated at load."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from netlint.model import Severity
+
+RULE_DIR = re.compile(r"^(?P<id>[A-Z][A-Z0-9]*\d{3})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+def rules_root() -> FsPath:
+    """`rules/` ships inside the wheel as netlint/rules; in a source checkout it is top level."""
+    here = FsPath(__file__).resolve().parent
+    packaged = here / "rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "rules"
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    name: str
+    check: str
+    severity: Severity
+    enabled: bool
+    kinds: tuple[str, ...]
+    summary: str
+    why: str
+    fix: str
+    params: dict[str, Any]
+    references: tuple[str, ...]
+    since: str
+    tags: tuple[str, ...]
+    precision: str
+    security_severity: float | None
+    aliases: tuple[str, ...]
+    directory: FsPath = field(compare=False)
+
+    @property
+    def family(self) -> str:
+        return self.id[:3]
+
+    def fixtures(self, kind: str) -> list[FsPath]:
+        folder = self.directory / kind
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+class CatalogError(Exception):
+    """A broken rule.yaml or data file; `messages` are `file:line: key: what is wrong`."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@functools.lru_cache(maxsize=8)
+def load_rules(root: FsPath | None = None) -> tuple[RuleMeta, ...]:
+    from netlint.rulemeta import parse_rule_file
+
+    base = root or rules_root()
+    rules: list[RuleMeta] = []
+    errors: list[str] = []
+    seen: dict[str, FsPath] = {}
+    for directory in sorted(base.iterdir()):
+        if not directory.is_dir() or directory.name == "data" or directory.name.startswith("."):
+            continue
+        m = RULE_DIR.match(directory.name)
+        rule_file = directory / "rule.yaml"
+        if m is None:
+            errors.append(f"{directory}:1: directory name must be <ID>-<kebab-name>")
+            continue
+        if not rule_file.is_file():
+            errors.append(f"{rule_file}:1: missing rule.yaml")
+            continue
+        try:
+            meta = parse_rule_file(rule_file)
+        except CatalogError as exc:
+            errors.extend(exc.messages)
+            continue
+        if (meta.id, meta.name) != (m.group("id"), m.group("name")):
+            errors.append(
+                f"{rule_file}:1: id/name {meta.id}/{meta.name} do not match the directory "
+                f"{directory.name}"
+            )
+        for key in (meta.id, meta.name, *meta.aliases):
+            if key in seen:
+                errors.append(f"{rule_file}:1: {key} is also defined in {seen[key]}")
+            seen[key] = rule_file
+        rules.append(meta)
+    if errors:
+        raise CatalogError(errors)
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+@functools.lru_cache(maxsize=32)
+def load_data(name: str, root: FsPath | None = None) -> Any:
+    """A data catalog `rules/data/<name>.yaml` as plain data."""
+    from netlint.rulemeta import read_yaml_data
+
+    base = root or rules_root()
+    return read_yaml_data(base / "data" / f"{name}.yaml")

@@ -1,0 +1,32 @@
+"""Explicit registry of checks: `check:` in rule.yaml names one of these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from netlint.checks import hygiene
+from netlint.context import RunContext
+from netlint.model import Hit
+
+CheckFn = Callable[[RunContext, Any], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Check:
+    fn: CheckFn
+    params: type[BaseModel] | None = None  # validates rule.yaml `params` and config overrides
+
+
+REGISTRY: dict[str, Check] = {
+    "yaml-syntax": Check(hygiene.yaml_syntax),
+    "duplicate-key": Check(hygiene.duplicate_key),
+    "not-an-object": Check(hygiene.not_an_object),
+    "unrendered-template": Check(hygiene.unrendered_template),
+    "suppression-reason": Check(hygiene.suppression_reason),
+    "unknown-suppression": Check(hygiene.unknown_suppression),
+    "expired-exclude": Check(hygiene.expired_exclude),
+}

@@ -1,0 +1,243 @@
+"""Command line: thin. Parse options, call the API, pick a formatter, return an exit code.
+
+Heavy modules (the rule engine, pydantic, formatters) are imported inside the commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path as FsPath
+from typing import Annotated, Optional
+
+import typer
+
+from netlint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="netlint",
+    help="Lint Kubernetes manifests for network and infrastructure mistakes: overlay MTU, "
+    "ingress client IP, etcd storage, EEA data locality.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+config_app = typer.Typer(help="Configuration helpers.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+class Fmt(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    never = "never"
+
+
+class ListFmt(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"netlint {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """netlint: network and infrastructure lint for Kubernetes manifests."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"netlint: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def _load_config(path: Optional[FsPath]):  # type: ignore[no-untyped-def]
+    from netlint.config import find_config, load_config
+    from netlint.validation import FileError
+
+    try:
+        if path is not None:
+            if not path.is_file():
+                raise _fail(f"{path}: config file not found")
+            return load_config(path, str(path))
+        found = find_config(FsPath.cwd())
+        if found is None:
+            return load_config(None)
+        from netlint.inputs import display_path
+
+        return load_config(found, display_path(found, FsPath.cwd()))
+    except FileError as exc:
+        for message in exc.messages:
+            typer.echo(message, err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _rules():  # type: ignore[no-untyped-def]
+    from netlint.catalog import CatalogError, load_rules
+
+    try:
+        return load_rules()
+    except CatalogError as exc:
+        for message in exc.messages:
+            typer.echo(message, err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _split(values: Optional[list[str]]) -> list[str]:
+    out: list[str] = []
+    for value in values or []:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Files and directories to check (directories: *.yaml *.yml *.json); - for stdin."),
+    ] = None,
+    fmt: Annotated[
+        Optional[Fmt],
+        typer.Option("--format", "-f", help="Report format (default: text; github under GitHub Actions)."),
+    ] = None,
+    output: Annotated[Optional[FsPath], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    config: Annotated[Optional[FsPath], typer.Option("--config", "-c", help="Config file (default: nearest .netlint.yaml or pyproject.toml [tool.netlint]).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rules: ID, prefix (NL1) or name; repeatable or comma-separated.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rules: ID, prefix or name.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
+    stdin_filename: Annotated[str, typer.Option("--stdin-filename", help="Name for '-' in reports.")] = "<stdin>",
+    baseline: Annotated[Optional[FsPath], typer.Option("--baseline", help="Hide findings whose fingerprint is in this file.")] = None,
+    write_baseline: Annotated[Optional[FsPath], typer.Option("--write-baseline", help="Write the fingerprints of all findings to this file.")] = None,
+    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings too.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text: print findings only, no summary.")] = False,
+    color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force color on or off (default: on a TTY, unless NO_COLOR).")] = None,
+) -> None:
+    """Check manifests and report findings."""
+    from netlint.api import lint
+    from netlint.catalog import CatalogError
+    from netlint.engine import SelectionError
+    from netlint.report import RenderOptions, renderer
+    from netlint.suppress import BaselineError, baseline_document, read_baseline
+
+    targets = paths or ["."]
+    cfg = _load_config(config)
+    all_rules = _rules()
+    stdin = sys.stdin.buffer.read() if "-" in targets else None
+    known: set[str] | None = None
+    if baseline is not None:
+        try:
+            known = read_baseline(baseline)
+        except BaselineError as exc:
+            raise _fail(str(exc)) from None
+    try:
+        report = lint(
+            targets, cfg, stdin=stdin, stdin_filename=stdin_filename,
+            select=_split(select), ignore=_split(ignore), baseline=known, rules=all_rules,
+        )
+    except (SelectionError, CatalogError) as exc:
+        raise _fail(str(exc)) from None
+    for notice in report.notices:
+        typer.echo(f"netlint: {notice}", err=True)
+    for error in report.errors:
+        typer.echo(f"netlint: {error}", err=True)
+    chosen = fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    use_color = color if color is not None else (
+        output is None and chosen == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
+    options = RenderOptions(
+        color=bool(use_color), show_suppressed=show_suppressed, quiet=quiet,
+        tool_version=__version__, base_dir=str(FsPath.cwd()),
+    )
+    text = renderer(chosen)(report, options)
+    if output is not None:
+        try:
+            output.write_text(text, "utf-8")
+        except OSError as exc:
+            raise _fail(f"{output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if write_baseline is not None:
+        try:
+            write_baseline.write_text(baseline_document(report.findings), "utf-8")
+        except OSError as exc:
+            raise _fail(f"{write_baseline}: cannot write: {exc.strerror or exc}") from None
+    if report.errors:
+        raise typer.Exit(EXIT_ERROR)
+    if fail_on is not FailOn.never:
+        from netlint.model import Severity
+
+        threshold = Severity(fail_on.value).rank
+        if any(f.severity.rank >= threshold for f in report.active):
+            raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("rules")
+def rules_cmd(
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f", help="text, json or markdown.")] = ListFmt.text,
+) -> None:
+    """List every rule: ID, name, severity, enabled, summary."""
+    from netlint.explain import rules_table
+
+    typer.echo(rules_table(_rules(), fmt.value), nl=False)
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(help="Rule ID or name, e.g. NL101.")]) -> None:
+    """Print the full page of one rule: what, why, example, fix, parameters."""
+    from netlint.explain import find_rule, rule_page
+
+    meta = find_rule(_rules(), rule)
+    if meta is None:
+        raise _fail(f"unknown rule {rule!r}; `netlint rules` lists them")
+    typer.echo(rule_page(meta), nl=False)
+
+
+@config_app.command("schema")
+def config_schema() -> None:
+    """Print the JSON Schema of .netlint.yaml (for editor completion)."""
+    import json
+
+    from netlint.config import config_json_schema
+
+    typer.echo(json.dumps(config_json_schema(), indent=2))
+
+
+def main() -> None:
+    """Console entry point: never lets a traceback reach the user."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("netlint: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # noqa: BLE001 - last line of defence, with a way to report it
+        typer.echo(
+            f"netlint: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in netlint; please report it with the input that caused it.",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

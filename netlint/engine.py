@@ -1,0 +1,278 @@
+"""Select rules, run checks, place hits, apply suppressions, sort."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from netlint.catalog import CatalogError, RuleMeta, load_data
+from netlint.config import Config
+from netlint.context import ResourceIndex, RunContext
+from netlint.load import LoadedFile
+from netlint.model import (
+    Document,
+    Finding,
+    Hit,
+    ObjectRef,
+    Path,
+    Resource,
+    ResolvedRelated,
+    Severity,
+    SourceFile,
+    Span,
+    Suppression,
+)
+from netlint.positions import span_of
+from netlint.suppress import by_annotation, by_exclude, rule_matches
+
+
+class SelectionError(Exception):
+    pass
+
+
+def select_rules(
+    rules: Sequence[RuleMeta], select: Sequence[str], ignore: Sequence[str]
+) -> list[RuleMeta]:
+    """Rules enabled by default, or exactly those `select` names; minus `ignore`."""
+    for token in (*select, *ignore):
+        if not any(rule_matches(token, rule) for rule in rules):
+            raise SelectionError(f"unknown rule selector {token!r}: not a rule ID, prefix or name")
+    chosen = []
+    for rule in rules:
+        if select:
+            if not any(rule_matches(t, rule) for t in select):
+                continue
+        elif not rule.enabled:
+            continue
+        if any(rule_matches(t, rule) for t in ignore):
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def _non_manifest_patterns() -> tuple[list[str], list[str]]:
+    data = load_data("non_manifests")
+    return list(data.get("filenames", [])), list(data.get("api_groups", []))
+
+
+def is_non_manifest_file(path: str) -> bool:
+    names, _ = _non_manifest_patterns()
+    base = path.rsplit("/", 1)[-1]
+    return any(
+        fnmatch.fnmatchcase(base, pat)
+        or fnmatch.fnmatchcase(path, pat)
+        or fnmatch.fnmatchcase(path, "*/" + pat)
+        for pat in names
+    )
+
+
+def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[Document]]:
+    index = ResourceIndex()
+    non_objects: list[Document] = []
+    _, skip_groups = _non_manifest_patterns()
+    for loaded in files:
+        quiet = is_non_manifest_file(loaded.file.path)
+        for doc in loaded.documents:
+            data = doc.data
+            if not _is_object(data):
+                if not quiet:
+                    non_objects.append(doc)
+                continue
+            api = data["apiVersion"]
+            if quiet or any(fnmatch.fnmatchcase(api, g) for g in skip_groups):
+                continue
+            items = data.get("items")
+            if data["kind"].endswith("List") and isinstance(items, list):
+                for i, item in enumerate(items):
+                    if _is_object(item):
+                        from netlint.positions import resolve
+
+                        _, node, depth = resolve(doc.node, ("items", i))
+                        if depth == 2:
+                            index.add(_resource(doc, item, node, ("items", i)))
+                continue
+            index.add(_resource(doc, data, doc.node, ()))
+    return index, non_objects
+
+
+def _is_object(data: object) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("apiVersion"), str)
+        and isinstance(data.get("kind"), str)
+        and bool(data["apiVersion"])
+        and bool(data["kind"])
+    )
+
+
+def _resource(doc: Document, data: dict, node: object, prefix: Path) -> Resource:  # type: ignore[type-arg]
+    meta = data.get("metadata")
+    name = namespace = None
+    if isinstance(meta, dict):
+        raw_name, raw_ns = meta.get("name"), meta.get("namespace")
+        name = str(raw_name) if raw_name is not None else None
+        namespace = str(raw_ns) if raw_ns is not None else None
+    ref = ObjectRef(data["apiVersion"], data["kind"], namespace, name)
+    return Resource(doc, ref, data, node, prefix)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    findings: list[Finding]
+    rules: list[RuleMeta]  # the rules that ran
+
+
+def run(
+    files: list[LoadedFile],
+    config: Config,
+    all_rules: Sequence[RuleMeta],
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    baseline: set[str] | None = None,
+    today: dt.date | None = None,
+) -> EngineResult:
+    from netlint.checks import REGISTRY
+
+    model = config.model
+    chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
+    index, non_objects = build_index(files)
+    ctx = RunContext(files, index, config, tuple(all_rules), today or dt.date.today(), non_objects)
+    findings: list[Finding] = []
+    for rule in chosen:
+        check = REGISTRY[rule.check]
+        settings = _settings(model.rules, rule)
+        severity = settings.severity if settings and settings.severity else rule.severity
+        params: object = {**rule.params, **(settings.params if settings else {})}
+        if check.params is not None:
+            from pydantic import ValidationError
+
+            try:
+                params = check.params.model_validate(params)
+            except ValidationError as exc:
+                raise CatalogError(
+                    [f"{config.path or 'config'}:1: rules.{rule.id}.params: {e['msg']}" for e in exc.errors()]
+                ) from None
+        for hit in check.fn(ctx, params):
+            findings.append(_finding(rule, severity, hit, ctx))
+    findings = _dedupe(findings)
+    findings = [_suppress(f, rule_of(all_rules, f.rule), ctx, baseline) for f in findings]
+    findings.sort(key=Finding.sort_key)
+    return EngineResult(findings, chosen)
+
+
+def rule_of(rules: Sequence[RuleMeta], rule_id: str) -> RuleMeta:
+    for rule in rules:
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(rule_id)
+
+
+def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-arg]
+    for key in (rule.id, rule.name, *rule.aliases):
+        if key in table:
+            return table[key]
+    return None
+
+
+def _finding(rule: RuleMeta, severity: Severity, hit: Hit, ctx: RunContext) -> Finding:
+    resource = hit.resource
+    if resource is not None:
+        span, _ = span_of(resource.node, hit.path, hit.at_key)
+        file = resource.file
+        obj: ObjectRef | None = resource.ref
+        source = resource.doc.source_template
+        full_path = resource.prefix + hit.path
+    else:
+        assert hit.file is not None and hit.span is not None, "a hit needs a resource or a span"
+        span, file, obj, source, full_path = hit.span, hit.file, None, None, ()
+        doc = _doc_at(ctx, file, span.line)
+        if doc is not None:
+            source = doc.source_template
+    related = tuple(_related(r) for r in hit.related)
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=severity,
+        message=hit.message,
+        file=file,
+        span=span,
+        object=obj,
+        source_template=source,
+        fingerprint=fingerprint(rule.id, file.path, obj, full_path, hit.fingerprint_extra),
+        path=full_path,
+        related=related,
+        fix=hit.fix,
+    )
+
+
+def _doc_at(ctx: RunContext, file: SourceFile, line: int) -> Document | None:
+    for loaded in ctx.files:
+        if loaded.file is not file:
+            continue
+        best = None
+        for doc in loaded.documents:
+            if doc.node.start_mark.line + 1 <= line:
+                best = doc
+        return best
+    return None
+
+
+def _related(rel: object) -> ResolvedRelated:
+    from netlint.model import Related
+
+    assert isinstance(rel, Related)
+    if rel.resource is not None:
+        span, _ = span_of(rel.resource.node, rel.path)
+        return ResolvedRelated(rel.message, rel.resource.file, span, rel.resource.ref)
+    assert rel.file is not None and rel.span is not None
+    return ResolvedRelated(rel.message, rel.file, rel.span, None)
+
+
+def fingerprint(rule: str, path: str, obj: ObjectRef | None, at: Path, extra: str) -> str:
+    """Content-based: rule, file, object identity and field path; never the line number, so a
+    finding keeps its fingerprint when the object moves within the file."""
+    ident = "" if obj is None else f"{obj.api_version}|{obj.kind}|{obj.namespace}|{obj.name}"
+    text = "\x1f".join((rule, path, ident, "/".join(map(str, at)), extra))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, Span, str]] = set()
+    out = []
+    for f in findings:
+        key = (f.rule, f.file.path, f.span, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _suppress(
+    finding: Finding, rule: RuleMeta, ctx: RunContext, baseline: set[str] | None
+) -> Finding:
+    resource = _resource_of(finding, ctx)
+    suppression: Suppression | None = None
+    if rule.family != "NL0" or rule.id not in ("NL005", "NL006"):
+        suppression = by_annotation(resource, rule)
+    if suppression is None:
+        suppression = by_exclude(finding, rule, ctx.config, ctx.today)
+    if suppression is None and baseline and finding.fingerprint in baseline:
+        suppression = Suppression("external", "listed in the baseline file", "baseline")
+    if suppression is None:
+        return finding
+    from dataclasses import replace
+
+    return replace(finding, suppression=suppression)
+
+
+def _resource_of(finding: Finding, ctx: RunContext) -> Resource | None:
+    if finding.object is None:
+        return None
+    for resource in ctx.index.of_kind(finding.object.kind):
+        if resource.ref == finding.object and resource.file is finding.file:
+            return resource
+    return None

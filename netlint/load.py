@@ -1,0 +1,429 @@
+"""Bytes -> documents with positions.
+
+Parsing uses ruamel's C-backed composer (libyaml); every node keeps its start/end marks, and the
+plain Python data the checks read is built from the nodes in one pass that also finds duplicate
+keys. Comments are not in C-parser nodes: `# Source:` lines are read with a cheap line scan.
+A syntax error ends libyaml's stream, so parsing resumes at the next `---` line: the documents
+after a broken one are not lost.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from netlint.model import Document, SourceFile, Span
+
+# Problem codes produced while loading (the NL0xx checks turn them into findings).
+SYNTAX = "syntax"
+ENCODING = "encoding"
+DUPLICATE_KEY = "duplicate-key"
+TEMPLATE = "template"
+LIMIT = "limit"
+
+_DOC_START = re.compile(r"^---(?=[ \t]|$)", re.M)
+_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
+_TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
+# Template actions that only Helm (not Prometheus, Alertmanager or Argo, which also put
+# `{{ }}` into valid YAML strings) writes; used on documents that parsed.
+_HELM_ONLY = re.compile(
+    r"\.Values\b|\.Release\.|\.Chart\.|\.Capabilities\.|\.Files\.|\.Template\.|"
+    r"\binclude\s+\"|\btoYaml\b|\bnindent\b"
+)
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against hostile input; configurable through the config's `limits:` section."""
+
+    max_depth: int = 400
+    max_nodes_per_document: int = 2_000_000  # counted with alias expansion
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    span: Span
+    message: str
+    key: str = ""  # content for the fingerprint (never the line number)
+    doc_index: int | None = None
+
+
+@dataclass
+class LoadedFile:
+    file: SourceFile
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _TooBig(Exception):
+    def __init__(self, message: str, node: Node) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+def decode(raw: bytes) -> tuple[str | None, str | None]:
+    """Return (text, None) or (None, reason). BOMs for UTF-8/16/32 are honoured and stripped."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec), None
+            except UnicodeDecodeError as exc:
+                return None, f"not valid {codec.upper()} at byte {exc.start + len(bom)}"
+    if b"\x00" in raw[:8192]:
+        return None, "binary file (NUL bytes); not YAML or JSON"
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, f"not valid UTF-8 (byte {exc.start}, line {line}); save the file as UTF-8"
+
+
+def encoding_problem(reason: str, raw: bytes) -> Problem:
+    line = 1
+    m = re.search(r"line (\d+)", reason)
+    if m:
+        line = int(m.group(1))
+    return Problem(ENCODING, Span(line, 1, line, 1), reason, key=reason.split(" (")[0])
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    return tuple(text.splitlines())
+
+
+def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedFile:
+    """Parse every document of `text`; never raises for bad input."""
+    from ruamel.yaml.cyaml import CSafeLoader
+
+    out = LoadedFile(file)
+    if file.path.endswith(".json") and "\t" in text:
+        # JSON allows tabs as white space where YAML forbids them; inside JSON strings a tab
+        # must be escaped, so swapping each for a space keeps meaning, lines and columns.
+        text = text.replace("\t", " ")
+    offset_line = 0
+    chunk = text
+    index = 0
+    while True:
+        loader = CSafeLoader(chunk)
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if _is_empty(node):
+                    continue
+                _add_document(out, node, index, limits)
+                index += 1
+            break
+        except (MarkedYAMLError, YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = mark.line if mark is not None else 0
+            col = mark.column if mark is not None else 0
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            context = getattr(exc, "context", None)
+            message = f"{problem} ({context})" if context else str(problem)
+            out.problems.append(
+                Problem(
+                    SYNTAX,
+                    Span(line + 1, col + 1, line + 1, col + 2),
+                    message,
+                    key=f"{message}|{_line(text, line).strip()}",
+                    doc_index=index,
+                )
+            )
+            index += 1
+            resume = _next_document_start(text, line, offset_line)
+            if resume is None:
+                break
+            offset_line, pos = resume
+            # Newlines in front keep every mark's line number true for the resumed parse.
+            chunk = "\n" * offset_line + text[pos:]
+        finally:
+            try:
+                loader.dispose()
+            except Exception:  # noqa: BLE001 - disposing a failed parser must not mask the error
+                pass
+    if "{{" in text:
+        _find_templates(out, text)
+    if "# Source:" in text:
+        _attach_sources(out, text)
+    return out
+
+
+def _line(text: str, line0: int) -> str:
+    start = 0
+    for _ in range(line0):
+        nl = text.find("\n", start)
+        if nl < 0:
+            return ""
+        start = nl + 1
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _next_document_start(text: str, error_line0: int, chunk_line0: int) -> tuple[int, int] | None:
+    """First `---` line after the error (strictly after the chunk's own start)."""
+    for m in _DOC_START.finditer(text):
+        line0 = text.count("\n", 0, m.start())
+        if line0 > chunk_line0 and line0 >= error_line0:
+            if line0 == error_line0 and line0 == chunk_line0:
+                continue
+            return line0, m.start()
+    return None
+
+
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL and node.value in ("", "~", "null")
+
+
+def _add_document(out: LoadedFile, node: Node, index: int, limits: Limits) -> None:
+    builder = _Builder(out, index, limits)
+    try:
+        data = builder.build(node, 0)
+    except _TooBig as exc:
+        out.problems.append(Problem(LIMIT, node_span(exc.node), exc.message, exc.message, index))
+        return
+    out.documents.append(Document(out.file, index, node, data))
+
+
+class _Builder:
+    """Node tree -> plain data (dict/list/str/int/float/bool/None), recording duplicate keys."""
+
+    def __init__(self, out: LoadedFile, index: int, limits: Limits) -> None:
+        self.out = out
+        self.index = index
+        self.limits = limits
+        self.count = 0
+        self.active: set[int] = set()
+
+    def build(self, node: Node, depth: int) -> Any:
+        self.count += 1
+        if self.count > self.limits.max_nodes_per_document:
+            raise _TooBig(
+                f"document expands to more than {self.limits.max_nodes_per_document} nodes "
+                "(alias bomb?); not checked (limit: limits.max_nodes_per_document)",
+                node,
+            )
+        if isinstance(node, ScalarNode):
+            return scalar_value(node)
+        if depth > self.limits.max_depth:
+            raise _TooBig(
+                f"nesting deeper than {self.limits.max_depth} levels; not checked "
+                "(limit: limits.max_depth)",
+                node,
+            )
+        ident = id(node)
+        if ident in self.active:
+            raise _TooBig("recursive alias: a node contains itself; not checked", node)
+        self.active.add(ident)
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item, depth + 1) for item in node.value]
+            if isinstance(node, MappingNode):
+                return self._mapping(node, depth)
+            return None
+        finally:
+            self.active.discard(ident)
+
+    def _mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first: dict[Any, Node] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE or (
+                isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style
+            ):
+                merges.append(value_node)
+                continue
+            key = self._key(key_node, depth)
+            if key in first:
+                prev = first[key]
+                self.out.problems.append(
+                    Problem(
+                        DUPLICATE_KEY,
+                        node_span(key_node),
+                        f"duplicate key '{key}' (first at line {prev.start_mark.line + 1}); "
+                        "Kubernetes silently keeps only the last value",
+                        key=f"{key}",
+                        doc_index=self.index,
+                    )
+                )
+            first[key] = key_node
+            result[key] = self.build(value_node, depth + 1)
+        for merge in merges:
+            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+            for source in sources:
+                value = self.build(source, depth + 1)
+                if isinstance(value, dict):
+                    for k, v in value.items():
+                        result.setdefault(k, v)
+        return result
+
+    def _key(self, node: Node, depth: int) -> Any:
+        if isinstance(node, ScalarNode):
+            value = scalar_value(node)
+            return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+        # complex keys cannot come from Kubernetes JSON; keep a stable text form
+        return repr(self.build(node, depth + 1))
+
+
+def scalar_value(node: ScalarNode) -> Any:
+    tag = node.tag
+    value: str = node.value
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        return _to_int(value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value.lower() in ("true", "yes", "on", "y")
+    if tag == _FLOAT:
+        return _to_float(value)
+    return value  # timestamps, binary and custom tags stay text: nothing is ever constructed
+
+
+def _to_int(value: str) -> Any:
+    text = value.replace("_", "")
+    try:
+        if text.startswith(("0x", "+0x", "-0x")):
+            return int(text, 16)
+        if text.startswith(("0o", "+0o", "-0o")):
+            return int(text, 8)
+        return int(text)
+    except ValueError:
+        return value
+
+
+def _to_float(value: str) -> Any:
+    text = value.replace("_", "").lower()
+    if text in (".inf", "+.inf"):
+        return float("inf")
+    if text == "-.inf":
+        return float("-inf")
+    if text == ".nan":
+        return float("nan")
+    try:
+        return float(text)
+    except ValueError:
+        return value
+
+
+def node_span(node: Node) -> Span:
+    start = node.start_mark
+    end = _end_mark(node)
+    return Span(start.line + 1, start.column + 1, end[0] + 1, end[1] + 1)
+
+
+def _end_mark(node: Node) -> tuple[int, int]:
+    """End (0-based line, column) of a node. Block collections end at the start of the next
+    line in libyaml; use their last child's end instead."""
+    if isinstance(node, ScalarNode):
+        return node.end_mark.line, node.end_mark.column
+    if isinstance(node, (MappingNode, SequenceNode)) and node.value:
+        if node.flow_style:
+            return node.end_mark.line, node.end_mark.column
+        last = node.value[-1]
+        if isinstance(node, MappingNode):
+            last = last[1]
+        return _end_mark(last)
+    return node.end_mark.line, node.end_mark.column
+
+
+def iter_doc_ranges(out: LoadedFile) -> Iterator[tuple[int, int, int]]:
+    """(doc index, first line0, last line0) of each document, in order."""
+    for doc in out.documents:
+        yield doc.index, doc.node.start_mark.line, _end_mark(doc.node)[0]
+
+
+def _find_templates(out: LoadedFile, text: str) -> None:
+    lines = text.splitlines()
+    syntax = [p for p in out.problems if p.code == SYNTAX]
+    hits: list[tuple[int, int, str]] = []
+    for i, line in enumerate(lines):
+        if "{{" not in line:
+            continue
+        m = _TEMPLATE_ACTION.search(line)
+        if m is None:
+            continue
+        hits.append((i, m.start(), m.group(0)))
+    if not hits:
+        return
+    if syntax:
+        # A document that does not parse and holds template actions before the error is an
+        # unrendered template: report that once, in place of the parser's complaint.
+        starts = [text.count("\n", 0, m.start()) for m in _DOC_START.finditer(text)]
+        kept: list[Problem] = []
+        for problem in out.problems:
+            if problem.code != SYNTAX:
+                kept.append(problem)
+                continue
+            err0 = problem.span.line - 1
+            chunk0 = max((s for s in starts if s <= err0), default=0)
+            inside = [h for h in hits if chunk0 <= h[0] <= err0]
+            if not inside:
+                kept.append(problem)
+                continue
+            line0, col0, action = inside[0]
+            kept.append(_template_problem(line0, col0, action, lines[line0], problem.doc_index))
+        out.problems = kept
+    ranges = list(iter_doc_ranges(out))
+    reported: set[int] = set()
+    for line0, col0, action in hits:
+        if not _HELM_ONLY.search(action):
+            continue
+        doc_index = next((d for d, a, b in ranges if a <= line0 <= b), None)
+        if doc_index is None or doc_index in reported:
+            continue  # outside parsed documents: the syntax pass above speaks for those
+        reported.add(doc_index)
+        out.problems.append(_template_problem(line0, col0, action, lines[line0], doc_index))
+
+
+def _template_problem(line0: int, col0: int, action: str, line: str, doc: int | None) -> Problem:
+    end = col0 + len(action)
+    return Problem(
+        TEMPLATE,
+        Span(line0 + 1, col0 + 1, line0 + 1, end + 1),
+        f"unrendered template text {action}: this is a Helm/Go template, not a manifest",
+        key=line.strip(),
+        doc_index=doc,
+    )
+
+
+def _attach_sources(out: LoadedFile, text: str) -> None:
+    marks = [(text.count("\n", 0, m.start()), m.group(1)) for m in _SOURCE.finditer(text)]
+    if not marks:
+        return
+    docs = []
+    prev_end = -1
+    for doc in out.documents:
+        start = doc.node.start_mark.line
+        source = None
+        for line0, path in marks:
+            if prev_end < line0 <= start:
+                source = path
+        docs.append(doc if source is None else _with_source(doc, source))
+        prev_end = _end_mark(doc.node)[0]
+    out.documents = docs
+
+
+def _with_source(doc: Document, source: str) -> Document:
+    return Document(doc.file, doc.index, doc.node, doc.data, source)

@@ -1,0 +1,210 @@
+"""Frozen data types shared by the loader, the engine, the checks and the formatters."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from ruamel.yaml.nodes import Node
+
+PathKey = Union[str, int]
+Path = tuple[PathKey, ...]
+
+
+class Severity(str, enum.Enum):
+    """Finding severity, ordered note < warning < error."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """1-based inclusive start, exclusive-end column (SARIF convention: endColumn is one past)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file (or stdin) as the user named it."""
+
+    path: str  # the path as displayed in reports (relative where possible, '/'-separated)
+    abspath: str | None  # None for stdin
+    lines: tuple[str, ...] = field(repr=False, compare=False, default=())
+
+    def line_text(self, line: int) -> str:
+        if 1 <= line <= len(self.lines):
+            return self.lines[line - 1]
+        return ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML document of a file, with its composed node tree (positions) and plain data."""
+
+    file: SourceFile
+    index: int  # 0-based document index in the file
+    node: Node = field(repr=False, compare=False)
+    data: Any = field(repr=False, compare=False)
+    source_template: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    api_version: str
+    kind: str
+    namespace: str | None
+    name: str | None
+
+    def describe(self) -> str:
+        ident = self.name or "<unnamed>"
+        if self.namespace:
+            ident = f"{self.namespace}/{ident}"
+        return f"{self.kind} {ident}"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A Kubernetes object: a document, or one item of a `kind: List`."""
+
+    doc: Document = field(repr=False)
+    ref: ObjectRef
+    data: dict[str, Any] = field(repr=False, compare=False)
+    node: Node = field(repr=False, compare=False)
+    prefix: Path = ()  # path of this object inside its document (("items", 3) for a List item)
+
+    @property
+    def file(self) -> SourceFile:
+        return self.doc.file
+
+    @property
+    def kind(self) -> str:
+        return self.ref.kind
+
+    @property
+    def api_version(self) -> str:
+        return self.ref.api_version
+
+    @property
+    def namespace(self) -> str | None:
+        return self.ref.namespace
+
+    @property
+    def name(self) -> str | None:
+        return self.ref.name
+
+    @property
+    def labels(self) -> dict[str, Any]:
+        return _str_map(self.data, "labels")
+
+    @property
+    def annotations(self) -> dict[str, Any]:
+        return _str_map(self.data, "annotations")
+
+
+def _str_map(data: dict[str, Any], key: str) -> dict[str, Any]:
+    meta = data.get("metadata")
+    if isinstance(meta, dict):
+        value = meta.get(key)
+        if isinstance(value, dict):
+            return value
+    return {}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a hit or related note points: a path inside a resource, or a raw span of a file."""
+
+    file: SourceFile
+    span: Span
+    resource: Resource | None = None
+    path: Path = ()
+
+
+@dataclass(frozen=True)
+class Related:
+    """A related location (the StorageClass of a StatefulSet, a ConfigMap of a controller)."""
+
+    message: str
+    resource: Resource | None = None
+    path: Path = ()
+    file: SourceFile | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A machine-readable fix: set `path` of the object to `value` (or delete it when `delete`)."""
+
+    description: str
+    path: Path
+    value: Any = None
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check yields. The engine turns it into a Finding (position, ID, severity)."""
+
+    message: str
+    resource: Resource | None = None
+    path: Path = ()
+    file: SourceFile | None = None  # file-level hits (syntax errors) give file + span
+    span: Span | None = None
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+    at_key: bool = False  # point at the mapping key of `path` rather than its value
+    fingerprint_extra: str = ""  # disambiguates several hits of one rule on one path
+
+
+@dataclass(frozen=True)
+class ResolvedRelated:
+    message: str
+    file: SourceFile
+    span: Span
+    object: ObjectRef | None
+
+
+@dataclass(frozen=True)
+class Suppression:
+    kind: str  # "inSource" (annotation) or "external" (config exclude, baseline)
+    justification: str
+    source: str  # e.g. "annotation ignore.netlint.io/NL201", "config exclude #2", "baseline"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    file: SourceFile
+    span: Span
+    object: ObjectRef | None
+    source_template: str | None
+    fingerprint: str
+    path: Path = ()
+    related: tuple[ResolvedRelated, ...] = ()
+    fix: Fix | None = None
+    suppression: Suppression | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file.path, self.span.line, self.span.column, self.rule, self.message)

@@ -1,0 +1,68 @@
+"""Path into an object -> span in its file. A missing field points at its deepest existing parent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from netlint.load import node_span, scalar_value
+from netlint.model import Path, Span
+
+
+def resolve(root: Node, path: Path) -> tuple[Node | None, Node, int]:
+    """Walk `path` from `root`. Returns (key node of the last step found or None, value node of
+    the deepest node found, how many path steps were found)."""
+    key_node: Node | None = None
+    node = root
+    for depth, step in enumerate(path):
+        found = _child(node, step)
+        if found is None:
+            return key_node, node, depth
+        key_node, node = found
+    return key_node, node, len(path)
+
+
+def _child(node: Node, step: Any) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode):
+        for k, v in reversed(node.value):  # last one wins, as in the data
+            if isinstance(k, ScalarNode) and _same_key(k, step):
+                return k, v
+        for k, v in node.value:  # merge keys (`<<: *base`)
+            if isinstance(k, ScalarNode) and k.value == "<<":
+                sources = v.value if isinstance(v, SequenceNode) else [v]
+                for source in sources:
+                    found = _child(source, step)
+                    if found is not None:
+                        return found
+        return None
+    if isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return None, node.value[step]
+    return None
+
+
+def _same_key(key: ScalarNode, step: Any) -> bool:
+    if key.value == step:
+        return True
+    return not isinstance(step, str) and scalar_value(key) == step
+
+
+def span_of(root: Node, path: Path, at_key: bool = False) -> tuple[Span, bool]:
+    """Span for `path`, and whether the whole path exists."""
+    key_node, node, depth = resolve(root, path)
+    exists = depth == len(path)
+    if key_node is not None and (at_key or not exists or not isinstance(node, ScalarNode)):
+        return node_span(key_node), exists
+    if isinstance(node, ScalarNode):
+        if key_node is not None and not at_key:
+            return node_span(node), exists
+        return node_span(node), exists
+    if depth == 0:
+        # the object itself: point at its `kind:` line, the line a reader identifies it by
+        found = _child(node, "kind")
+        if found is not None and found[0] is not None:
+            k, v = found
+            ks, vs = node_span(k), node_span(v)
+            return Span(ks.line, ks.column, vs.end_line, vs.end_column), exists
+    start = node_span(node)
+    return Span(start.line, start.column, start.line, start.column + 1), exists
