@@ -8,11 +8,15 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path as FsPath
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from netlint import __version__
+
+if TYPE_CHECKING:
+    from netlint.catalog import RuleMeta
+    from netlint.config import Config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -70,7 +74,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def _load_config(path: Optional[FsPath]):  # type: ignore[no-untyped-def]
+def _load_config(path: FsPath | None) -> Config:
     from netlint.config import find_config, load_config
     from netlint.validation import FileError
 
@@ -91,7 +95,7 @@ def _load_config(path: Optional[FsPath]):  # type: ignore[no-untyped-def]
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def _rules():  # type: ignore[no-untyped-def]
+def _rules() -> tuple[RuleMeta, ...]:
     from netlint.catalog import CatalogError, load_rules
 
     try:
@@ -102,7 +106,7 @@ def _rules():  # type: ignore[no-untyped-def]
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def _split(values: Optional[list[str]]) -> list[str]:
+def _split(values: list[str] | None) -> list[str]:
     out: list[str] = []
     for value in values or []:
         out.extend(v.strip() for v in value.split(",") if v.strip())
@@ -112,24 +116,67 @@ def _split(values: Optional[list[str]]) -> list[str]:
 @app.command()
 def check(
     paths: Annotated[
-        Optional[list[str]],
-        typer.Argument(help="Files and directories to check (directories: *.yaml *.yml *.json); - for stdin."),
+        list[str] | None,
+        typer.Argument(
+            help="Files and directories to check (directories: *.yaml *.yml *.json); - for stdin."
+        ),
     ] = None,
     fmt: Annotated[
-        Optional[Fmt],
-        typer.Option("--format", "-f", help="Report format (default: text; github under GitHub Actions)."),
+        Fmt | None,
+        typer.Option(
+            "--format", "-f", help="Report format (default: text; github under GitHub Actions)."
+        ),
     ] = None,
-    output: Annotated[Optional[FsPath], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    config: Annotated[Optional[FsPath], typer.Option("--config", "-c", help="Config file (default: nearest .netlint.yaml or pyproject.toml [tool.netlint]).")] = None,
-    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rules: ID, prefix (NL1) or name; repeatable or comma-separated.")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rules: ID, prefix or name.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
-    stdin_filename: Annotated[str, typer.Option("--stdin-filename", help="Name for '-' in reports.")] = "<stdin>",
-    baseline: Annotated[Optional[FsPath], typer.Option("--baseline", help="Hide findings whose fingerprint is in this file.")] = None,
-    write_baseline: Annotated[Optional[FsPath], typer.Option("--write-baseline", help="Write the fingerprints of all findings to this file.")] = None,
-    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings too.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text: print findings only, no summary.")] = False,
-    color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force color on or off (default: on a TTY, unless NO_COLOR).")] = None,
+    output: Annotated[
+        FsPath | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    config: Annotated[
+        FsPath | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Config file (default: nearest .netlint.yaml or pyproject.toml [tool.netlint]).",
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Only these rules: ID, prefix (NL1) or name; repeatable or comma-separated.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Skip these rules: ID, prefix or name.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity."),
+    ] = FailOn.error,
+    stdin_filename: Annotated[
+        str, typer.Option("--stdin-filename", help="Name for '-' in reports.")
+    ] = "<stdin>",
+    baseline: Annotated[
+        FsPath | None,
+        typer.Option("--baseline", help="Hide findings whose fingerprint is in this file."),
+    ] = None,
+    write_baseline: Annotated[
+        FsPath | None,
+        typer.Option(
+            "--write-baseline", help="Write the fingerprints of all findings to this file."
+        ),
+    ] = None,
+    show_suppressed: Annotated[
+        bool, typer.Option("--show-suppressed", help="List suppressed findings too.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Text: print findings only, no summary.")
+    ] = False,
+    color: Annotated[
+        bool | None,
+        typer.Option(
+            "--color/--no-color", help="Force color on or off (default: on a TTY, unless NO_COLOR)."
+        ),
+    ] = None,
 ) -> None:
     """Check manifests and report findings."""
     from netlint.api import lint
@@ -150,8 +197,14 @@ def check(
             raise _fail(str(exc)) from None
     try:
         report = lint(
-            targets, cfg, stdin=stdin, stdin_filename=stdin_filename,
-            select=_split(select), ignore=_split(ignore), baseline=known, rules=all_rules,
+            targets,
+            cfg,
+            stdin=stdin,
+            stdin_filename=stdin_filename,
+            select=_split(select),
+            ignore=_split(ignore),
+            baseline=known,
+            rules=all_rules,
         )
     except (SelectionError, CatalogError) as exc:
         raise _fail(str(exc)) from None
@@ -159,13 +212,25 @@ def check(
         typer.echo(f"netlint: {notice}", err=True)
     for error in report.errors:
         typer.echo(f"netlint: {error}", err=True)
-    chosen = fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    use_color = color if color is not None else (
-        output is None and chosen == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    chosen = (
+        fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    )
+    use_color = (
+        color
+        if color is not None
+        else (
+            output is None
+            and chosen == "text"
+            and sys.stdout.isatty()
+            and not os.environ.get("NO_COLOR")
+        )
     )
     options = RenderOptions(
-        color=bool(use_color), show_suppressed=show_suppressed, quiet=quiet,
-        tool_version=__version__, base_dir=str(FsPath.cwd()),
+        color=bool(use_color),
+        show_suppressed=show_suppressed,
+        quiet=quiet,
+        tool_version=__version__,
+        base_dir=str(FsPath.cwd()),
     )
     text = renderer(chosen)(report, options)
     if output is not None:
@@ -194,7 +259,9 @@ def check(
 
 @app.command("rules")
 def rules_cmd(
-    fmt: Annotated[ListFmt, typer.Option("--format", "-f", help="text, json or markdown.")] = ListFmt.text,
+    fmt: Annotated[
+        ListFmt, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = ListFmt.text,
 ) -> None:
     """List every rule: ID, name, severity, enabled, summary."""
     from netlint.explain import rules_table
@@ -234,7 +301,7 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
-    except Exception as exc:  # noqa: BLE001 - last line of defence, with a way to report it
+    except Exception as exc:
         typer.echo(
             f"netlint: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in netlint; please report it with the input that caused it.",

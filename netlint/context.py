@@ -27,14 +27,20 @@ class ResourceIndex:
         default_factory=lambda: defaultdict(list)
     )
 
+    _by_doc: dict[int, list[Resource]] = field(default_factory=lambda: defaultdict(list))
+
     def add(self, resource: Resource) -> None:
         self.resources.append(resource)
+        self._by_doc[id(resource.doc)].append(resource)
         self._by_kind[resource.kind].append(resource)
         self._by_id[(resource.kind, resource.namespace, resource.name)].append(resource)
 
     def of_kind(self, *kinds: str) -> Iterator[Resource]:
         for kind in kinds:
             yield from self._by_kind.get(kind, ())
+
+    def of_document(self, doc: Document) -> list[Resource]:
+        return self._by_doc.get(id(doc), [])
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> Resource | None:
         """The object of that kind and name; for namespaced lookups a match without namespace

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from netlint.catalog import CatalogError, RuleMeta, load_data
 from netlint.config import Config
 from netlint.context import ResourceIndex, RunContext
+from netlint.edits import make_edit
 from netlint.load import LoadedFile
 from netlint.model import (
     Document,
@@ -18,8 +19,8 @@ from netlint.model import (
     Hit,
     ObjectRef,
     Path,
-    Resource,
     ResolvedRelated,
+    Resource,
     Severity,
     SourceFile,
     Span,
@@ -154,7 +155,10 @@ def run(
                 params = check.params.model_validate(params)
             except ValidationError as exc:
                 raise CatalogError(
-                    [f"{config.path or 'config'}:1: rules.{rule.id}.params: {e['msg']}" for e in exc.errors()]
+                    [
+                        f"{config.path or 'config'}:1: rules.{rule.id}.params: {e['msg']}"
+                        for e in exc.errors()
+                    ]
                 ) from None
         for hit in check.fn(ctx, params):
             findings.append(_finding(rule, severity, hit, ctx))
@@ -189,9 +193,13 @@ def _finding(rule: RuleMeta, severity: Severity, hit: Hit, ctx: RunContext) -> F
     else:
         assert hit.file is not None and hit.span is not None, "a hit needs a resource or a span"
         span, file, obj, source, full_path = hit.span, hit.file, None, None, ()
-        doc = _doc_at(ctx, file, span.line)
-        if doc is not None:
-            source = doc.source_template
+        loaded = _loaded(ctx, file)
+        if loaded is not None:
+            if loaded.sources is not None:
+                source = loaded.sources.at(span.line - 1)
+            owner = _object_at(ctx, loaded, span.line)
+            if owner is not None:
+                obj = owner.ref
     related = tuple(_related(r) for r in hit.related)
     return Finding(
         rule=rule.id,
@@ -206,19 +214,30 @@ def _finding(rule: RuleMeta, severity: Severity, hit: Hit, ctx: RunContext) -> F
         path=full_path,
         related=related,
         fix=hit.fix,
+        edit=make_edit(resource, hit.fix) if resource is not None and hit.fix else None,
     )
 
 
-def _doc_at(ctx: RunContext, file: SourceFile, line: int) -> Document | None:
+def _loaded(ctx: RunContext, file: SourceFile) -> LoadedFile | None:
     for loaded in ctx.files:
-        if loaded.file is not file:
-            continue
-        best = None
-        for doc in loaded.documents:
-            if doc.node.start_mark.line + 1 <= line:
-                best = doc
-        return best
+        if loaded.file is file:
+            return loaded
     return None
+
+
+def _object_at(ctx: RunContext, loaded: LoadedFile, line: int) -> Resource | None:
+    """The object that holds `line` (the innermost: a List item over its List)."""
+    from netlint.load import node_span
+
+    best = None
+    for doc in loaded.documents:
+        for resource in ctx.index.of_document(doc):
+            span = node_span(resource.node)
+            if span.line <= line <= span.end_line and (
+                best is None or len(resource.prefix) > len(best.prefix)
+            ):
+                best = resource
+    return best
 
 
 def _related(rel: object) -> ResolvedRelated:

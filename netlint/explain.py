@@ -19,8 +19,12 @@ def rules_table(rules: Sequence[RuleMeta], fmt: str) -> str:
     if fmt == "json":
         items = [
             {
-                "id": r.id, "name": r.name, "severity": r.severity.value, "enabled": r.enabled,
-                "summary": r.summary, "tags": list(r.tags),
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.value,
+                "enabled": r.enabled,
+                "summary": r.summary,
+                "tags": list(r.tags),
             }
             for r in rules
         ]
@@ -37,7 +41,8 @@ def rules_table(rules: Sequence[RuleMeta], fmt: str) -> str:
     lines = [f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} {'ON':<3} SUMMARY"]
     for r in rules:
         lines.append(
-            f"{r.id:<6} {r.name:<{width}} {r.severity.value:<8} {'yes' if r.enabled else 'no':<3} {r.summary}"
+            f"{r.id:<6} {r.name:<{width}} {r.severity.value:<8} "
+            f"{'yes' if r.enabled else 'no':<3} {r.summary}"
         )
     return "\n".join(lines) + "\n"
 
@@ -84,7 +89,7 @@ def rule_page(rule: RuleMeta) -> str:
     out += [
         "## Suppress",
         "",
-        f"Annotation on the object: `ignore.netlint.io/{rule.id}: \"<reason>\"`, or a config "
+        f'Annotation on the object: `ignore.netlint.io/{rule.id}: "<reason>"`, or a config '
         f"`exclude:` entry with `rule: {rule.id}` and a `reason`.",
         "",
     ]

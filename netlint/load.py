@@ -10,6 +10,7 @@ after a broken one are not lost.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,11 +63,29 @@ class Problem:
     doc_index: int | None = None
 
 
+@dataclass(frozen=True)
+class SourceMarks:
+    """`# Source: chart/templates/x.yaml` comments (0-based lines) and `---` lines of a file."""
+
+    marks: tuple[tuple[int, str], ...]
+    separators: tuple[int, ...]
+
+    def at(self, line0: int) -> str | None:
+        """The template a line came from: the last Source comment above it in its document."""
+        sep = max((s for s in self.separators if s <= line0), default=-1)
+        found = None
+        for mark_line, path in self.marks:
+            if sep <= mark_line <= line0:
+                found = path
+        return found
+
+
 @dataclass
 class LoadedFile:
     file: SourceFile
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sources: SourceMarks | None = None
 
 
 class _TooBig(Exception):
@@ -157,10 +176,8 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
             # Newlines in front keep every mark's line number true for the resumed parse.
             chunk = "\n" * offset_line + text[pos:]
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 loader.dispose()
-            except Exception:  # noqa: BLE001 - disposing a failed parser must not mask the error
-                pass
     if "{{" in text:
         _find_templates(out, text)
     if "# Source:" in text:
@@ -280,7 +297,9 @@ class _Builder:
     def _key(self, node: Node, depth: int) -> Any:
         if isinstance(node, ScalarNode):
             value = scalar_value(node)
-            return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+            return (
+                value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+            )
         # complex keys cannot come from Kubernetes JSON; keep a stable text form
         return repr(self.build(node, depth + 1))
 
@@ -412,17 +431,12 @@ def _attach_sources(out: LoadedFile, text: str) -> None:
     marks = [(text.count("\n", 0, m.start()), m.group(1)) for m in _SOURCE.finditer(text)]
     if not marks:
         return
-    docs = []
-    prev_end = -1
-    for doc in out.documents:
-        start = doc.node.start_mark.line
-        source = None
-        for line0, path in marks:
-            if prev_end < line0 <= start:
-                source = path
-        docs.append(doc if source is None else _with_source(doc, source))
-        prev_end = _end_mark(doc.node)[0]
-    out.documents = docs
+    seps = [text.count("\n", 0, m.start()) for m in _DOC_START.finditer(text)]
+    out.sources = SourceMarks(tuple(marks), tuple(seps))
+    out.documents = [
+        _with_source(doc, source) if (source := out.sources.at(doc.node.start_mark.line)) else doc
+        for doc in out.documents
+    ]
 
 
 def _with_source(doc: Document, source: str) -> Document:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
 
-PathKey = Union[str, int]
+PathKey = str | int
 Path = tuple[PathKey, ...]
 
 
@@ -157,6 +157,14 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """A fix as a text change: replace `span` of the file with `text` (an empty span inserts)."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
 class Hit:
     """What a check yields. The engine turns it into a Finding (position, ID, severity)."""
 
@@ -200,6 +208,7 @@ class Finding:
     path: Path = ()
     related: tuple[ResolvedRelated, ...] = ()
     fix: Fix | None = None
+    edit: Edit | None = None  # the fix as a text replacement, when it can be placed exactly
     suppression: Suppression | None = None
 
     @property

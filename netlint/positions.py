@@ -1,4 +1,6 @@
-"""Path into an object -> span in its file. A missing field points at its deepest existing parent."""
+"""Path into an object -> span in its file.
+
+A missing field points at its deepest existing parent, never at line 1."""
 
 from __future__ import annotations
 
@@ -54,15 +56,12 @@ def span_of(root: Node, path: Path, at_key: bool = False) -> tuple[Span, bool]:
     if key_node is not None and (at_key or not exists or not isinstance(node, ScalarNode)):
         return node_span(key_node), exists
     if isinstance(node, ScalarNode):
-        if key_node is not None and not at_key:
-            return node_span(node), exists
         return node_span(node), exists
     if depth == 0:
         # the object itself: point at its `kind:` line, the line a reader identifies it by
         found = _child(node, "kind")
         if found is not None and found[0] is not None:
-            k, v = found
-            ks, vs = node_span(k), node_span(v)
+            ks, vs = node_span(found[0]), node_span(found[1])
             return Span(ks.line, ks.column, vs.end_line, vs.end_column), exists
     start = node_span(node)
     return Span(start.line, start.column, start.line, start.column + 1), exists

@@ -8,7 +8,12 @@ from typing import Any
 from netlint import load
 from netlint.context import RunContext
 from netlint.model import Hit, SourceFile, Span
-from netlint.suppress import ANNOTATION_PREFIX, annotation_suppressions, exclude_active, rule_matches
+from netlint.suppress import (
+    ANNOTATION_PREFIX,
+    annotation_suppressions,
+    exclude_active,
+    rule_matches,
+)
 
 
 def _problems(ctx: RunContext, *codes: str) -> Iterator[tuple[SourceFile, load.Problem]]:
@@ -35,7 +40,8 @@ def yaml_syntax(ctx: RunContext, params: Any) -> Iterator[Hit]:
 def duplicate_key(ctx: RunContext, params: Any) -> Iterator[Hit]:
     for file, problem in _problems(ctx, load.DUPLICATE_KEY):
         yield Hit(
-            f"{problem.message}: delete one of the two entries so the manifest says what is applied",
+            f"{problem.message}: delete one of the two entries so the manifest says what "
+            "is applied",
             file=file,
             span=problem.span,
             fingerprint_extra=problem.key,
@@ -57,10 +63,17 @@ def not_an_object(ctx: RunContext, params: Any) -> Iterator[Hit]:
     for doc in ctx.non_objects:
         data = doc.data
         if not isinstance(data, dict):
-            what = {list: "a list", str: "a plain string"}.get(type(data), f"a {type(data).__name__}")
-            message = f"document is {what}, not a Kubernetes object (a mapping with apiVersion and kind)"
+            names: dict[type, str] = {list: "a list", str: "a plain string"}
+            what = names.get(type(data), f"a {type(data).__name__}")
+            message = (
+                f"document is {what}, not a Kubernetes object (a mapping with apiVersion and kind)"
+            )
         else:
-            missing = [k for k in ("apiVersion", "kind") if not isinstance(data.get(k), str) or not data.get(k)]
+            missing = [
+                k
+                for k in ("apiVersion", "kind")
+                if not isinstance(data.get(k), str) or not data.get(k)
+            ]
             message = (
                 f"document has no {' and no '.join(missing)}: not a Kubernetes object; "
                 "add them, or keep non-manifest YAML out of the checked paths"
