@@ -90,10 +90,14 @@ def _walk(root: FsPath, base: FsPath, out: Discovery, seen: set[str]) -> None:
                 if not entry.name.endswith(EXTENSIONS):
                     continue
                 if not entry.is_file():
-                    out.skipped.append(f"{display_path(FsPath(entry.path), base)}: not a regular file; skipped")
+                    out.skipped.append(
+                        f"{display_path(FsPath(entry.path), base)}: not a regular file; skipped"
+                    )
                     continue
             except OSError as exc:
-                out.errors.append(f"{display_path(FsPath(entry.path), base)}: {exc.strerror or exc}")
+                out.errors.append(
+                    f"{display_path(FsPath(entry.path), base)}: {exc.strerror or exc}"
+                )
                 continue
             found.append(FsPath(entry.path))
     for path in sorted(found, key=lambda p: p.as_posix()):

@@ -37,7 +37,7 @@ def test_syntax_error_is_placed_and_later_documents_survive():
     loaded = load(text)
     assert [(d.data["kind"], d.node.start_mark.line + 1) for d in loaded.documents] == [
         ("A", 1),
-        ("C", 10),
+        ("C", 9),
     ]
     assert problems(loaded) == [("syntax", 7, 2)]
     assert loaded.problems[0].message == (
