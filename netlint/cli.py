@@ -74,7 +74,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def _load_config(path: FsPath | None) -> Config:
+def _load_config(path: FsPath | None, targets: list[str]) -> Config:
     from netlint.config import find_config, load_config
     from netlint.validation import FileError
 
@@ -84,6 +84,12 @@ def _load_config(path: FsPath | None) -> Config:
                 raise _fail(f"{path}: config file not found")
             return load_config(path, str(path))
         found = find_config(FsPath.cwd())
+        if found is None:
+            # none around the working directory: the nearest one above the checked path
+            first = next((t for t in targets if t != "-"), None)
+            if first is not None:
+                start = FsPath(first)
+                found = find_config(start if start.is_dir() else start.parent)
         if found is None:
             return load_config(None)
         from netlint.inputs import display_path
@@ -186,7 +192,7 @@ def check(
     from netlint.suppress import BaselineError, baseline_document, read_baseline
 
     targets = paths or ["."]
-    cfg = _load_config(config)
+    cfg = _load_config(config, targets)
     all_rules = _rules()
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     known: set[str] | None = None
