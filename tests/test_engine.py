@@ -1,0 +1,116 @@
+"""Engine: one index across files, object attribution, fingerprints, ordering, non-manifests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from netlint.api import lint
+from netlint.engine import build_index, fingerprint, is_non_manifest_file
+from netlint.load import load_text
+from netlint.model import ObjectRef, SourceFile
+
+DAY = dt.date(2026, 1, 1)
+
+SC = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: x\n"
+STS = (
+    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: etcd\n  namespace: kv\n"
+    "spec:\n  serviceName: etcd\n"
+)
+
+
+def loaded(name: str, text: str):
+    return load_text(SourceFile(name, None, tuple(text.splitlines())), text)
+
+
+def test_index_resolves_across_files():
+    index, non_objects = build_index([loaded("a/sc.yaml", SC), loaded("b/sts.yaml", STS)])
+    assert non_objects == []
+    sc = index.get("StorageClass", "fast")
+    sts = index.get("StatefulSet", "etcd", "kv")
+    assert sc is not None and sc.file.path == "a/sc.yaml"
+    assert sts is not None and sts.ref == ObjectRef("apps/v1", "StatefulSet", "kv", "etcd")
+    assert index.get("StatefulSet", "etcd", "other") is None
+    assert [r.kind for r in index.of_kind("StatefulSet", "StorageClass")] == [
+        "StatefulSet",
+        "StorageClass",
+    ]
+
+
+def test_namespace_missing_in_manifest_matches_any_namespace_lookup():
+    index, _ = build_index([loaded("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")])
+    assert index.get("ConfigMap", "c", "ingress-nginx") is not None
+
+
+def test_non_manifest_files_are_recognised_by_name():
+    for path in (
+        "chart/Chart.yaml",
+        "chart/values.yaml",
+        "chart/values-prod.yaml",
+        "overlay/kustomization.yaml",
+        ".pre-commit-config.yaml",
+        "repo/.github/workflows/ci.yml",
+        ".netlint.yaml",
+    ):
+        assert is_non_manifest_file(path), path
+    for path in ("deploy/service.yaml", "values/service.yaml", "k8s/app.json"):
+        assert not is_non_manifest_file(path), path
+
+
+def test_tool_config_objects_are_not_resources():
+    text = (
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n"
+    )
+    index, non_objects = build_index([loaded("base/kust.yaml", text)])
+    assert index.resources == [] and non_objects == []
+
+
+def test_fingerprint_ignores_line_numbers():
+    obj = ObjectRef("v1", "Service", "ns", "svc")
+    a = fingerprint("NL201", "x.yaml", obj, ("spec", "type"), "")
+    assert a == fingerprint("NL201", "x.yaml", obj, ("spec", "type"), "")
+    assert a != fingerprint("NL201", "y.yaml", obj, ("spec", "type"), "")
+    assert a != fingerprint("NL202", "x.yaml", obj, ("spec", "type"), "")
+    assert len(a) == 32
+
+
+def test_duplicate_key_finding_belongs_to_its_object_and_survives_moves(tmp_path: Path):
+    body = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: edge\n"
+        "data:\n  a: '1'\n  a: '2'\n"
+    )
+    path = tmp_path / "cm.yaml"
+    path.write_text(body)
+    first = lint([str(path)], today=DAY, cwd=tmp_path)
+    path.write_text("# moved down\n\n\n" + body)
+    second = lint([str(path)], today=DAY, cwd=tmp_path)
+    assert [(f.rule, f.span.line, f.object) for f in first.findings] == [
+        ("NL002", 8, ObjectRef("v1", "ConfigMap", "edge", "settings"))
+    ]
+    assert [(f.rule, f.span.line) for f in second.findings] == [("NL002", 11)]
+    assert first.findings[0].fingerprint == second.findings[0].fingerprint
+
+
+def test_findings_sorted_by_file_line_column_rule(tmp_path: Path):
+    (tmp_path / "b.yaml").write_text("x: [\n")
+    (tmp_path / "a.yaml").write_text("a: 1\na: 2\n---\n- 1\n")
+    report = lint([str(tmp_path)], today=DAY, cwd=tmp_path)
+    assert [(f.file.path, f.span.line, f.rule) for f in report.findings] == [
+        ("a.yaml", 1, "NL003"),
+        ("a.yaml", 2, "NL002"),
+        ("a.yaml", 4, "NL003"),
+        ("b.yaml", 2, "NL001"),
+    ]
+
+
+def test_helm_source_template_is_on_findings(tmp_path: Path):
+    rendered = (
+        "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\n"
+        "metadata:\n  name: web\ndata:\n  a: '1'\n  a: '2'\n"
+        "---\n# Source: web/templates/broken.yaml\nkey: [\n"
+    )
+    report = lint(["-"], stdin=rendered.encode(), stdin_filename="render.yaml", today=DAY, cwd=tmp_path)
+    assert [(f.rule, f.file.path, f.span.line, f.source_template) for f in report.findings] == [
+        ("NL002", "render.yaml", 9, "web/templates/cm.yaml"),
+        ("NL001", "render.yaml", 13, "web/templates/broken.yaml"),
+    ]
