@@ -185,6 +185,17 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     return out
 
 
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """0-based line numbers of ascending character offsets, counted in one pass."""
+    out = []
+    line = prev = 0
+    for offset in offsets:
+        line += text.count("\n", prev, offset)
+        prev = offset
+        out.append(line)
+    return out
+
+
 def _line(text: str, line0: int) -> str:
     start = 0
     for _ in range(line0):
@@ -198,8 +209,8 @@ def _line(text: str, line0: int) -> str:
 
 def _next_document_start(text: str, error_line0: int, chunk_line0: int) -> tuple[int, int] | None:
     """First `---` line after the error (strictly after the chunk's own start)."""
-    for m in _DOC_START.finditer(text):
-        line0 = text.count("\n", 0, m.start())
+    matches = list(_DOC_START.finditer(text))
+    for m, line0 in zip(matches, _lines_of(text, [m.start() for m in matches])):
         if line0 > chunk_line0 and line0 >= error_line0:
             if line0 == error_line0 and line0 == chunk_line0:
                 continue
@@ -208,7 +219,11 @@ def _next_document_start(text: str, error_line0: int, chunk_line0: int) -> tuple
 
 
 def _is_empty(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == _NULL and node.value in ("", "~", "null")
+    return (
+        isinstance(node, ScalarNode)
+        and node.ctag.suffix == _NULL
+        and node.value in ("", "~", "null")
+    )
 
 
 def _add_document(out: LoadedFile, node: Node, index: int, limits: Limits) -> None:
@@ -265,7 +280,7 @@ class _Builder:
         first: dict[Any, Node] = {}
         merges: list[Node] = []
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE or (
+            if key_node.ctag.suffix == _MERGE or (
                 isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style
             ):
                 merges.append(value_node)
@@ -305,7 +320,7 @@ class _Builder:
 
 
 def scalar_value(node: ScalarNode) -> Any:
-    tag = node.tag
+    tag = node.ctag.suffix  # `node.tag` formats a string through a Tag object on every call
     value: str = node.value
     if tag == _STR:
         return value
@@ -389,7 +404,7 @@ def _find_templates(out: LoadedFile, text: str) -> None:
     if syntax:
         # A document that does not parse and holds template actions before the error is an
         # unrendered template: report that once, in place of the parser's complaint.
-        starts = [text.count("\n", 0, m.start()) for m in _DOC_START.finditer(text)]
+        starts = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
         kept: list[Problem] = []
         for problem in out.problems:
             if problem.code != SYNTAX:
@@ -428,10 +443,11 @@ def _template_problem(line0: int, col0: int, action: str, line: str, doc: int | 
 
 
 def _attach_sources(out: LoadedFile, text: str) -> None:
-    marks = [(text.count("\n", 0, m.start()), m.group(1)) for m in _SOURCE.finditer(text)]
-    if not marks:
+    found = list(_SOURCE.finditer(text))
+    if not found:
         return
-    seps = [text.count("\n", 0, m.start()) for m in _DOC_START.finditer(text)]
+    marks = list(zip(_lines_of(text, [m.start() for m in found]), (m.group(1) for m in found)))
+    seps = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
     out.sources = SourceMarks(tuple(marks), tuple(seps))
     out.documents = [
         _with_source(doc, source) if (source := out.sources.at(doc.node.start_mark.line)) else doc
