@@ -210,7 +210,7 @@ def _line(text: str, line0: int) -> str:
 def _next_document_start(text: str, error_line0: int, chunk_line0: int) -> tuple[int, int] | None:
     """First `---` line after the error (strictly after the chunk's own start)."""
     matches = list(_DOC_START.finditer(text))
-    for m, line0 in zip(matches, _lines_of(text, [m.start() for m in matches])):
+    for m, line0 in zip(matches, _lines_of(text, [m.start() for m in matches]), strict=True):
         if line0 > chunk_line0 and line0 >= error_line0:
             if line0 == error_line0 and line0 == chunk_line0:
                 continue
@@ -446,7 +446,8 @@ def _attach_sources(out: LoadedFile, text: str) -> None:
     found = list(_SOURCE.finditer(text))
     if not found:
         return
-    marks = list(zip(_lines_of(text, [m.start() for m in found]), (m.group(1) for m in found)))
+    lines = _lines_of(text, [m.start() for m in found])
+    marks = list(zip(lines, (m.group(1) for m in found), strict=True))
     seps = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
     out.sources = SourceMarks(tuple(marks), tuple(seps))
     out.documents = [
