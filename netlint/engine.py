@@ -59,6 +59,18 @@ def _non_manifest_patterns() -> tuple[list[str], list[str]]:
     return list(data.get("filenames", [])), list(data.get("api_groups", []))
 
 
+def _signatures() -> list[frozenset[str]]:
+    return [frozenset(keys) for keys in load_data("non_manifests").get("signatures", [])]
+
+
+def is_known_non_manifest(data: object) -> bool:
+    """A document shaped like tool YAML (compose file, helm-unittest suite, workflow, ...)."""
+    if not isinstance(data, dict):
+        return False
+    keys = {k for k in data if isinstance(k, str)}
+    return any(sig <= keys for sig in _signatures())
+
+
 def is_non_manifest_file(path: str) -> bool:
     names, _ = _non_manifest_patterns()
     base = path.rsplit("/", 1)[-1]
@@ -79,7 +91,7 @@ def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[Docume
         for doc in loaded.documents:
             data = doc.data
             if not _is_object(data):
-                if not quiet:
+                if not quiet and not is_known_non_manifest(data):
                     non_objects.append(doc)
                 continue
             api = data["apiVersion"]

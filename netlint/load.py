@@ -12,8 +12,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -134,6 +133,8 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     """Parse every document of `text`; never raises for bad input."""
     from ruamel.yaml.cyaml import CSafeLoader
 
+    if not file.lines and text:
+        file = replace(file, lines=tuple(text.splitlines()))
     out = LoadedFile(file)
     if file.path.endswith(".json") and "\t" in text:
         # JSON allows tabs as white space where YAML forbids them; inside JSON strings a tab
@@ -142,6 +143,7 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     offset_line = 0
     chunk = text
     index = 0
+    has_braces = "{{" in text
     while True:
         loader = CSafeLoader(chunk)
         try:
@@ -149,7 +151,7 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
                 node = loader.get_node()
                 if _is_empty(node):
                     continue
-                _add_document(out, node, index, limits)
+                _add_document(out, node, index, limits, has_braces)
                 index += 1
             break
         except (MarkedYAMLError, YAMLError) as exc:
@@ -178,8 +180,8 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
         finally:
             with contextlib.suppress(Exception):
                 loader.dispose()
-    if "{{" in text:
-        _find_templates(out, text)
+    if has_braces and any(p.code == SYNTAX for p in out.problems):
+        _templates_behind_syntax_errors(out, text)
     if "# Source:" in text:
         _attach_sources(out, text)
     return out
@@ -226,8 +228,8 @@ def _is_empty(node: Node) -> bool:
     )
 
 
-def _add_document(out: LoadedFile, node: Node, index: int, limits: Limits) -> None:
-    builder = _Builder(out, index, limits)
+def _add_document(out: LoadedFile, node: Node, index: int, limits: Limits, templates: bool) -> None:
+    builder = _Builder(out, index, limits, templates)
     try:
         data = builder.build(node, 0)
     except _TooBig as exc:
@@ -239,12 +241,44 @@ def _add_document(out: LoadedFile, node: Node, index: int, limits: Limits) -> No
 class _Builder:
     """Node tree -> plain data (dict/list/str/int/float/bool/None), recording duplicate keys."""
 
-    def __init__(self, out: LoadedFile, index: int, limits: Limits) -> None:
+    def __init__(self, out: LoadedFile, index: int, limits: Limits, templates: bool) -> None:
         self.out = out
         self.index = index
         self.limits = limits
         self.count = 0
         self.active: set[int] = set()
+        self.templates = templates  # the text has `{{`: look for unrendered Helm actions
+
+    def _unquoted_template(self, node: MappingNode) -> None:
+        line0, col0 = node.start_mark.line, node.start_mark.column - 1
+        line = self.out.file.line_text(line0 + 1)
+        m = _TEMPLATE_ACTION.match(line, max(col0, 0))
+        if m is None:
+            return
+        self.templates = False
+        self.out.problems.append(_template_problem(line0, m.start(), m.group(0), line, self.index))
+
+    def _template(self, node: ScalarNode) -> None:
+        """Helm actions in a one-line plain or quoted scalar mean the chart was not rendered.
+        Block scalars (`|`, `>`) and multi-line strings are data: config-file templates of
+        Istio, Prometheus or Alertmanager kept in ConfigMaps, which are not ours to render."""
+        value = node.value
+        if "{{" not in value or node.style in ("|", ">"):
+            return
+        if node.start_mark.line != node.end_mark.line:
+            return
+        for m in _TEMPLATE_ACTION.finditer(value):
+            if _HELM_ONLY.search(m.group(0)):
+                self.templates = False  # once per document
+                line0 = node.start_mark.line
+                line = self.out.file.line_text(line0 + 1)
+                col0 = line.find(m.group(0), node.start_mark.column)
+                if col0 < 0:  # folded or escaped: point at the scalar
+                    col0 = node.start_mark.column
+                self.out.problems.append(
+                    _template_problem(line0, col0, m.group(0), line, self.index)
+                )
+                return
 
     def build(self, node: Node, depth: int) -> Any:
         self.count += 1
@@ -255,6 +289,8 @@ class _Builder:
                 node,
             )
         if isinstance(node, ScalarNode):
+            if self.templates:
+                self._template(node)
             return scalar_value(node)
         if depth > self.limits.max_depth:
             raise _TooBig(
@@ -288,12 +324,15 @@ class _Builder:
             key = self._key(key_node, depth)
             if key in first:
                 prev = first[key]
+                hint = ""
+                if depth == 0 and key in ("apiVersion", "kind"):
+                    hint = "; a `---` line between two objects is probably missing"
                 self.out.problems.append(
                     Problem(
                         DUPLICATE_KEY,
                         node_span(key_node),
                         f"duplicate key '{key}' (first at line {prev.start_mark.line + 1}); "
-                        "Kubernetes silently keeps only the last value",
+                        f"Kubernetes silently keeps only the last value{hint}",
                         key=f"{key}",
                         doc_index=self.index,
                     )
@@ -310,6 +349,9 @@ class _Builder:
         return result
 
     def _key(self, node: Node, depth: int) -> Any:
+        if isinstance(node, MappingNode) and node.flow_style and self.templates:
+            # `{{ .Values.x }}` unquoted parses as a flow mapping keyed by a flow mapping
+            self._unquoted_template(node)
         if isinstance(node, ScalarNode):
             value = scalar_value(node)
             return (
@@ -382,15 +424,10 @@ def _end_mark(node: Node) -> tuple[int, int]:
     return node.end_mark.line, node.end_mark.column
 
 
-def iter_doc_ranges(out: LoadedFile) -> Iterator[tuple[int, int, int]]:
-    """(doc index, first line0, last line0) of each document, in order."""
-    for doc in out.documents:
-        yield doc.index, doc.node.start_mark.line, _end_mark(doc.node)[0]
-
-
-def _find_templates(out: LoadedFile, text: str) -> None:
+def _templates_behind_syntax_errors(out: LoadedFile, text: str) -> None:
+    """A document that does not parse and holds template actions before the error is an
+    unrendered template: report that once, in place of the parser's complaint."""
     lines = text.splitlines()
-    syntax = [p for p in out.problems if p.code == SYNTAX]
     hits: list[tuple[int, int, str]] = []
     for i, line in enumerate(lines):
         if "{{" not in line:
@@ -401,34 +438,21 @@ def _find_templates(out: LoadedFile, text: str) -> None:
         hits.append((i, m.start(), m.group(0)))
     if not hits:
         return
-    if syntax:
-        # A document that does not parse and holds template actions before the error is an
-        # unrendered template: report that once, in place of the parser's complaint.
-        starts = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
-        kept: list[Problem] = []
-        for problem in out.problems:
-            if problem.code != SYNTAX:
-                kept.append(problem)
-                continue
-            err0 = problem.span.line - 1
-            chunk0 = max((s for s in starts if s <= err0), default=0)
-            inside = [h for h in hits if chunk0 <= h[0] <= err0]
-            if not inside:
-                kept.append(problem)
-                continue
-            line0, col0, action = inside[0]
-            kept.append(_template_problem(line0, col0, action, lines[line0], problem.doc_index))
-        out.problems = kept
-    ranges = list(iter_doc_ranges(out))
-    reported: set[int] = set()
-    for line0, col0, action in hits:
-        if not _HELM_ONLY.search(action):
+    starts = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
+    kept: list[Problem] = []
+    for problem in out.problems:
+        if problem.code != SYNTAX:
+            kept.append(problem)
             continue
-        doc_index = next((d for d, a, b in ranges if a <= line0 <= b), None)
-        if doc_index is None or doc_index in reported:
-            continue  # outside parsed documents: the syntax pass above speaks for those
-        reported.add(doc_index)
-        out.problems.append(_template_problem(line0, col0, action, lines[line0], doc_index))
+        err0 = problem.span.line - 1
+        chunk0 = max((s for s in starts if s <= err0), default=0)
+        inside = [h for h in hits if chunk0 <= h[0] <= err0]
+        if not inside:
+            kept.append(problem)
+            continue
+        line0, col0, action = inside[0]
+        kept.append(_template_problem(line0, col0, action, lines[line0], problem.doc_index))
+    out.problems = kept
 
 
 def _template_problem(line0: int, col0: int, action: str, line: str, doc: int | None) -> Problem:
@@ -436,7 +460,8 @@ def _template_problem(line0: int, col0: int, action: str, line: str, doc: int | 
     return Problem(
         TEMPLATE,
         Span(line0 + 1, col0 + 1, line0 + 1, end + 1),
-        f"unrendered template text {action}: this is a Helm/Go template, not a manifest",
+        f"unrendered template text {action}: this file is a template (Helm, Go or similar), "
+        "not a rendered manifest",
         key=line.strip(),
         doc_index=doc,
     )

@@ -53,7 +53,7 @@ def test_non_manifest_files_are_recognised_by_name():
         ".netlint.yaml",
     ):
         assert is_non_manifest_file(path), path
-    for path in ("deploy/service.yaml", "values/service.yaml", "k8s/app.json"):
+    for path in ("deploy/service.yaml", "values/service.yaml", "k8s/app.json", "values.json"):
         assert not is_non_manifest_file(path), path
 
 
@@ -114,3 +114,13 @@ def test_helm_source_template_is_on_findings(tmp_path: Path):
         ("NL002", "render.yaml", 9, "web/templates/cm.yaml"),
         ("NL001", "render.yaml", 13, "web/templates/broken.yaml"),
     ]
+
+
+def test_tool_yaml_is_recognised_by_its_shape():
+    compose = "services:\n  etcd:\n    image: quay.io/coreos/etcd\n"
+    unittest = "suite: service\ntemplates: [service.yaml]\ntests: []\n"
+    stray = "name: leftover\ndata: {}\n"
+    index, non_objects = build_index(
+        [loaded("a/compose.yml", compose), loaded("b/t.yaml", unittest), loaded("c/x.yaml", stray)]
+    )
+    assert [d.file.path for d in non_objects] == ["c/x.yaml"]
