@@ -38,7 +38,9 @@ def test_index_resolves_across_files():
 
 
 def test_namespace_missing_in_manifest_matches_any_namespace_lookup():
-    index, _ = build_index([loaded("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")])
+    index, _ = build_index(
+        [loaded("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")]
+    )
     assert index.get("ConfigMap", "c", "ingress-nginx") is not None
 
 
@@ -58,9 +60,7 @@ def test_non_manifest_files_are_recognised_by_name():
 
 
 def test_tool_config_objects_are_not_resources():
-    text = (
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n"
-    )
+    text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n"
     index, non_objects = build_index([loaded("base/kust.yaml", text)])
     assert index.resources == [] and non_objects == []
 
@@ -109,7 +109,9 @@ def test_helm_source_template_is_on_findings(tmp_path: Path):
         "metadata:\n  name: web\ndata:\n  a: '1'\n  a: '2'\n"
         "---\n# Source: web/templates/broken.yaml\nkey: [\n"
     )
-    report = lint(["-"], stdin=rendered.encode(), stdin_filename="render.yaml", today=DAY, cwd=tmp_path)
+    report = lint(
+        ["-"], stdin=rendered.encode(), stdin_filename="render.yaml", today=DAY, cwd=tmp_path
+    )
     assert [(f.rule, f.file.path, f.span.line, f.source_template) for f in report.findings] == [
         ("NL002", "render.yaml", 9, "web/templates/cm.yaml"),
         ("NL001", "render.yaml", 13, "web/templates/broken.yaml"),
@@ -120,7 +122,7 @@ def test_tool_yaml_is_recognised_by_its_shape():
     compose = "services:\n  etcd:\n    image: quay.io/coreos/etcd\n"
     unittest = "suite: service\ntemplates: [service.yaml]\ntests: []\n"
     stray = "name: leftover\ndata: {}\n"
-    index, non_objects = build_index(
+    _index, non_objects = build_index(
         [loaded("a/compose.yml", compose), loaded("b/t.yaml", unittest), loaded("c/x.yaml", stray)]
     )
     assert [d.file.path for d in non_objects] == ["c/x.yaml"]
