@@ -1,12 +1,23 @@
-"""Formatters: one module each, one registry. A formatter turns a Report into text."""
+"""Formatters: one module each, one registry. A formatter turns a Report into text.
+
+A formatter is `render(report: Report, options: RenderOptions) -> str`; it returns the whole
+report (nothing is printed) and is imported only when its format is chosen.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
-from netlint.api import Report
+from netlint.model import Fix, ObjectRef, Severity, SourceFile
+from netlint.report.escape import plain
+
+if TYPE_CHECKING:
+    from netlint.api import Report
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -21,11 +32,11 @@ _REGISTRY: dict[str, str] = {
 
 @dataclass(frozen=True)
 class RenderOptions:
-    color: bool = False
-    show_suppressed: bool = False
-    quiet: bool = False
-    tool_version: str = ""
-    # SARIF: the directory that file paths are relative to (the repository root)
+    color: bool = False  # text: ANSI colours (the CLI decides: TTY, NO_COLOR, --color)
+    show_suppressed: bool = False  # text: list suppressed findings with their reason
+    quiet: bool = False  # text: findings only, no summary line
+    tool_version: str = ""  # json, sarif: the netlint version to record
+    # sarif, github: the directory that file paths are relative to (the repository root)
     base_dir: str | None = None
 
 
@@ -33,3 +44,57 @@ def renderer(fmt: str) -> Callable[[Report, RenderOptions], str]:
     module, _, func = _REGISTRY[fmt].partition(":")
     fn: Callable[[Report, RenderOptions], str] = getattr(importlib.import_module(module), func)
     return fn
+
+
+# ---- helpers shared by the formatters -------------------------------------------------------
+
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.NOTE)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def object_dict(ref: ObjectRef | None) -> dict[str, Any] | None:
+    """The `object` of the JSON report and of SARIF result properties."""
+    if ref is None:
+        return None
+    return {
+        "apiVersion": ref.api_version,
+        "kind": ref.kind,
+        "namespace": ref.namespace,
+        "name": ref.name,
+    }
+
+
+def fix_dict(fix: Fix | None) -> dict[str, Any] | None:
+    """The machine-readable `fix` of the JSON report and of SARIF result properties."""
+    if fix is None:
+        return None
+    return {
+        "description": fix.description,
+        "path": [plain(p) for p in fix.path],
+        "value": plain(fix.value),
+        "delete": fix.delete,
+    }
+
+
+def repo_path(file: SourceFile, base_dir: str | None) -> str | None:
+    """`file` relative to `base_dir` with '/' separators, or None when it is outside it.
+
+    Files without an absolute path (stdin, the config file) keep their display path when that
+    is relative: it was given relative to the working directory, which is the base."""
+    if file.abspath is None or base_dir is None:
+        return None if _is_absolute(file.path) else file.path
+    try:
+        rel = os.path.relpath(file.abspath, os.path.realpath(base_dir))
+    except ValueError:  # another drive (Windows)
+        return None
+    parts = PurePath(rel).parts
+    if not parts or parts[0] == os.pardir:
+        return None
+    return "/".join(parts)
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith("/") or PurePath(path).is_absolute()

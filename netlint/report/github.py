@@ -1,0 +1,70 @@
+"""GitHub Actions workflow commands: one annotation per unsuppressed finding.
+
+    ::error file=render/web.yaml,line=12,col=5,endLine=12,endColumn=9,title=NL002 duplicate-key::...
+
+The runner reads a command only at the start of a line. Manifest text is first made visible
+(`escape.visible`: no control characters, so no line break of its own), then GitHub's own
+escaping is applied (`%`, CR, LF; plus `:` and `,` in properties), so a message can never end
+the command early or start another one (`::add-mask::`, `::stop-commands::`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netlint.model import Finding, Severity
+from netlint.report import RenderOptions, repo_path
+from netlint.report.escape import visible
+from netlint.report.text import summary_line
+
+if TYPE_CHECKING:
+    from netlint.api import Report
+
+_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lines = [annotation(f, options.base_dir) for f in report.active]
+    lines.append(f"netlint: {summary_line(report)}")
+    return "\n".join(lines) + "\n"
+
+
+def annotation(finding: Finding, base_dir: str | None) -> str:
+    span = finding.span
+    props = [
+        ("file", visible(repo_path(finding.file, base_dir) or finding.file.path)),
+        ("line", str(span.line)),
+        ("col", str(span.column)),
+        ("endLine", str(span.end_line)),
+        ("endColumn", str(span.end_column)),
+        ("title", f"{finding.rule} {finding.name}"),
+    ]
+    head = ",".join(f"{key}={escape_property(value)}" for key, value in props)
+    return f"::{_COMMAND[finding.severity]} {head}::{escape_data(_message(finding, base_dir))}"
+
+
+def _message(finding: Finding, base_dir: str | None) -> str:
+    """The message and its hints, one per line (newlines our own, escaped as %0A)."""
+    text = visible(finding.message)
+    if finding.object is not None:
+        text += f" ({visible(finding.object.describe())})"
+    lines = [text]
+    if finding.source_template:
+        lines.append(f"source: {visible(finding.source_template)}")
+    for rel in finding.related:
+        where = visible(repo_path(rel.file, base_dir) or rel.file.path)
+        note = f"note: {where}:{rel.span.line}:{rel.span.column}: {visible(rel.message)}"
+        if rel.object is not None:
+            note += f" ({visible(rel.object.describe())})"
+        lines.append(note)
+    if finding.fix is not None:
+        lines.append(f"fix: {visible(finding.fix.description)}")
+    return "\n".join(lines)

@@ -1,0 +1,246 @@
+"""SARIF 2.1.0 for GitHub code scanning (DESIGN.md section 6).
+
+One run. Rules carry GitHub's display metadata (help, tags, precision, problem.severity,
+security-severity); results carry repo-relative URIs against `%SRCROOT%`, content-based
+`partialFingerprints`, related locations, suppressions and fixes. Deterministic: the same
+report gives the same bytes (rules sorted by ID, results in report order).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from netlint.model import Finding, Severity, SourceFile, Span
+from netlint.report import RenderOptions, fix_dict, object_dict, repo_path
+from netlint.report.escape import to_json
+
+if TYPE_CHECKING:
+    from netlint.api import Report
+    from netlint.catalog import RuleMeta
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://github.com/netlint/netlint"
+RULE_DOC_URI = "https://github.com/netlint/netlint/blob/main/docs/rules/{id}.md"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "netlint/v1"
+# GitHub shows at most this much of shortDescription / fullDescription
+_DESCRIPTION_LIMIT = 1024
+_PROBLEM_SEVERITY = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.NOTE: "recommendation",
+}
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return to_json(document(report, options))
+
+
+def document(report: Report, options: RenderOptions) -> dict[str, Any]:
+    rules = _rules(report)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    driver: dict[str, Any] = {"name": "netlint", "informationUri": INFORMATION_URI}
+    if options.tool_version:
+        driver["version"] = options.tool_version
+        driver["semanticVersion"] = options.tool_version
+    driver["rules"] = rules
+    run: dict[str, Any] = {"tool": {"driver": driver}}
+    if options.base_dir is not None:
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": _dir_uri(options.base_dir)}}
+    run["columnKind"] = "unicodeCodePoints"
+    run["invocations"] = [_invocation(report)]
+    run["results"] = [_result(f, index[f.rule], options.base_dir) for f in report.findings]
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+# ---- rules ---------------------------------------------------------------------------------
+
+
+def _rules(report: Report) -> list[dict[str, Any]]:
+    """Metadata of the rules that ran, plus any other rule that has a finding; sorted by ID."""
+    known = {meta.id: meta for meta in report.all_rules}
+    chosen: dict[str, dict[str, Any]] = {meta.id: _rule(meta) for meta in report.rules}
+    for finding in report.findings:
+        if finding.rule not in chosen:
+            meta = known.get(finding.rule)
+            chosen[finding.rule] = _rule(meta) if meta else _unknown_rule(finding)
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def _rule(meta: RuleMeta) -> dict[str, Any]:
+    from netlint.explain import rule_page
+
+    properties: dict[str, Any] = {
+        "tags": list(meta.tags),
+        "precision": meta.precision,
+        "problem.severity": _PROBLEM_SEVERITY[meta.severity],
+    }
+    if meta.security_severity is not None:
+        properties["security-severity"] = f"{meta.security_severity:.1f}"
+    help_uri = RULE_DOC_URI.format(id=meta.id)
+    return {
+        "id": meta.id,
+        "name": meta.name,
+        "shortDescription": {"text": _limit(_unwrap(meta.summary))},
+        "fullDescription": {"text": _limit(_unwrap(meta.why))},
+        "help": {
+            "text": f"{_unwrap(meta.summary)}\n\nWhy it matters: {_unwrap(meta.why)}\n\n"
+            f"How to fix: {_unwrap(meta.fix)}\n\nDetails: {help_uri}",
+            "markdown": rule_page(meta),
+        },
+        "helpUri": help_uri,
+        "defaultConfiguration": {"level": meta.severity.value},
+        "properties": properties,
+    }
+
+
+def _unknown_rule(finding: Finding) -> dict[str, Any]:
+    """A finding of a rule missing from the catalog (should not happen): still a valid rule."""
+    return {
+        "id": finding.rule,
+        "name": finding.name,
+        "shortDescription": {"text": finding.name},
+        "fullDescription": {"text": finding.name},
+        "help": {"text": finding.name},
+        "defaultConfiguration": {"level": finding.severity.value},
+    }
+
+
+def _unwrap(text: str) -> str:
+    """Rule texts are hard-wrapped YAML blocks: join each paragraph's lines, keep paragraphs."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+def _limit(text: str) -> str:
+    if len(text) <= _DESCRIPTION_LIMIT:
+        return text
+    return text[: _DESCRIPTION_LIMIT - 1].rstrip() + "…"
+
+
+# ---- results -------------------------------------------------------------------------------
+
+
+def _result(f: Finding, rule_index: int, base_dir: str | None) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": f.severity.value,
+        "message": {"text": _message(f)},
+        "locations": [{"physicalLocation": _physical(f.file, f.span, base_dir)}],
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+    }
+    if f.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": _physical(rel.file, rel.span, base_dir),
+                "message": {"text": rel.message},
+            }
+            for number, rel in enumerate(f.related, start=1)
+        ]
+    # SARIF 3.27.23: within a run, `suppressions` is on every result or on none; an empty
+    # array says "evaluated, not suppressed".
+    result["suppressions"] = (
+        []
+        if f.suppression is None
+        else [
+            {
+                "kind": f.suppression.kind,
+                "status": "accepted",
+                "justification": f.suppression.justification,
+                "properties": {"source": f.suppression.source},
+            }
+        ]
+    )
+    if f.edit is not None:
+        fix: dict[str, Any] = {}
+        if f.fix is not None:
+            fix["description"] = {"text": f.fix.description}
+        fix["artifactChanges"] = [
+            {
+                "artifactLocation": _artifact(f.file, base_dir),
+                "replacements": [
+                    {
+                        "deletedRegion": _region(f.edit.span),
+                        "insertedContent": {"text": f.edit.text},
+                    }
+                ],
+            }
+        ]
+        result["fixes"] = [fix]
+    properties: dict[str, Any] = {}
+    if f.object is not None:
+        properties["object"] = object_dict(f.object)
+    if f.source_template is not None:
+        properties["source_template"] = f.source_template
+    if f.fix is not None:
+        properties["fix"] = fix_dict(f.fix)
+    if properties:
+        result["properties"] = properties
+    return result
+
+
+_BRACKET = re.compile(r"(\\*)([\[\]])")
+
+
+def _message(f: Finding) -> str:
+    """The message; with related locations, followed by embedded links to them (`[text](1)`),
+    which is how GitHub shows related locations. Literal brackets are then escaped (3.11.6)."""
+    if not f.related:
+        return f.message
+
+    def escape(text: str) -> str:
+        return _BRACKET.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
+
+    links = []
+    for number, rel in enumerate(f.related, start=1):
+        label = (
+            rel.object.describe() if rel.object is not None else f"{rel.file.path}:{rel.span.line}"
+        )
+        links.append(f"[{escape(label)}]({number})")
+    return f"{escape(f.message)} (see {', '.join(links)})"
+
+
+def _physical(file: SourceFile, span: Span, base_dir: str | None) -> dict[str, Any]:
+    return {"artifactLocation": _artifact(file, base_dir), "region": _region(span)}
+
+
+def _region(span: Span) -> dict[str, int]:
+    return {
+        "startLine": span.line,
+        "startColumn": span.column,
+        "endLine": span.end_line,
+        "endColumn": span.end_column,
+    }
+
+
+def _artifact(file: SourceFile, base_dir: str | None) -> dict[str, str]:
+    """Repo-relative URI against %SRCROOT% where possible, else an absolute file: URI."""
+    rel = repo_path(file, base_dir)
+    if rel is not None:
+        return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+    try:  # outside the base directory, or stdin named with an absolute --stdin-filename
+        return {"uri": Path(file.abspath or file.path).as_uri()}
+    except ValueError:  # not absolute on this platform after all
+        return {"uri": quote(file.path.replace("\\", "/"), safe="/")}
+
+
+def _dir_uri(base_dir: str) -> str:
+    uri = Path(base_dir).resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    """I/O errors (the run exits 2) and skipped entries, so a CI log reader sees them."""
+    notes = [{"level": "error", "message": {"text": e}} for e in report.errors]
+    notes += [{"level": "note", "message": {"text": n}} for n in report.notices]
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    return invocation
