@@ -174,6 +174,14 @@ def check(
     show_suppressed: Annotated[
         bool, typer.Option("--show-suppressed", help="List suppressed findings too.")
     ] = False,
+    omit_suppressed: Annotated[
+        bool,
+        typer.Option(
+            "--omit-suppressed",
+            help="SARIF/JSON: leave suppressed findings out (GitHub code scanning shows SARIF "
+            "results with suppressions as open alerts unless the repository dismisses them).",
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Text: print findings only, no summary.")
     ] = False,
@@ -234,6 +242,7 @@ def check(
     options = RenderOptions(
         color=bool(use_color),
         show_suppressed=show_suppressed,
+        omit_suppressed=omit_suppressed,
         quiet=quiet,
         tool_version=__version__,
         base_dir=str(FsPath.cwd()),

@@ -263,3 +263,20 @@ def test_deterministic_and_json_only():
     assert first == render(S.fixture_report(), S.options())
     assert first.startswith("{") and first.endswith("}\n")
     json.loads(first)
+
+
+def test_omit_suppressed_leaves_them_out_of_sarif_and_json():
+    from netlint.report.json_report import render as render_json
+
+    report = S.fixture_report()
+    assert report.suppressed, "the fixture set must hold suppressed findings"
+    kept = [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in _run(S.validate_sarif(render(report, S.options(omit_suppressed=True))))["results"]
+    ]
+    assert kept == [(f.rule, f.span.line) for f in report.active]
+    doc = json.loads(render_json(report, S.options(omit_suppressed=True)))
+    assert [(f["rule"], f["line"]) for f in doc["findings"]] == [
+        (f.rule, f.span.line) for f in report.active
+    ]
+    assert all(not f["suppressed"] for f in doc["findings"])

@@ -38,6 +38,9 @@ class RenderOptions:
     tool_version: str = ""  # json, sarif: the netlint version to record
     # sarif, github: the directory that file paths are relative to (the repository root)
     base_dir: str | None = None
+    # sarif, json: leave suppressed findings out (GitHub code scanning opens alerts for SARIF
+    # results that carry `suppressions` unless the repository treats them as dismissed)
+    omit_suppressed: bool = False
 
 
 def renderer(fmt: str) -> Callable[[Report, RenderOptions], str]:

@@ -29,7 +29,9 @@ def document(report: Report, options: RenderOptions) -> dict[str, Any]:
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "netlint", "version": options.tool_version},
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [
+            _finding(f) for f in (report.active if options.omit_suppressed else report.findings)
+        ],
         "summary": {
             "files": len(report.files),
             "errors": counts[Severity.ERROR],

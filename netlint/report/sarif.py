@@ -54,7 +54,8 @@ def document(report: Report, options: RenderOptions) -> dict[str, Any]:
         run["originalUriBaseIds"] = {SRCROOT: {"uri": _dir_uri(options.base_dir)}}
     run["columnKind"] = "unicodeCodePoints"
     run["invocations"] = [_invocation(report)]
-    run["results"] = [_result(f, index[f.rule], options.base_dir) for f in report.findings]
+    shown = report.active if options.omit_suppressed else report.findings
+    run["results"] = [_result(f, index[f.rule], options.base_dir) for f in shown]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
