@@ -155,9 +155,13 @@ def check(
         list[str] | None, typer.Option("--ignore", help="Skip these rules: ID, prefix or name.")
     ] = None,
     fail_on: Annotated[
-        FailOn,
-        typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity."),
-    ] = FailOn.error,
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a finding is at or above this severity "
+            "(default: the config's fail_on, else error).",
+        ),
+    ] = None,
     stdin_filename: Annotated[
         str, typer.Option("--stdin-filename", help="Name for '-' in reports.")
     ] = "<stdin>",
@@ -263,10 +267,11 @@ def check(
             raise _fail(f"{write_baseline}: cannot write: {exc.strerror or exc}") from None
     if report.errors:
         raise typer.Exit(EXIT_ERROR)
-    if fail_on is not FailOn.never:
+    level = fail_on.value if fail_on is not None else (cfg.model.fail_on or "error")
+    if level != "never":
         from netlint.model import Severity
 
-        threshold = Severity(fail_on.value).rank
+        threshold = Severity(level).rank
         if any(f.severity.rank >= threshold for f in report.active):
             raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)

@@ -35,7 +35,7 @@ def yaml_scalar(value: Any) -> str:
 def make_edit(resource: Resource, fix: Fix) -> Edit | None:
     if fix.delete or isinstance(fix.value, (dict, list)):
         return None
-    key_node, node, depth = resolve(resource.node, fix.path)
+    _, node, depth = resolve(resource.node, fix.path)
     if depth == len(fix.path):
         if isinstance(node, ScalarNode):
             return Edit(node_span(node), yaml_scalar(fix.value))

@@ -27,7 +27,7 @@ from netlint.model import (
     Suppression,
 )
 from netlint.positions import span_of
-from netlint.suppress import by_annotation, by_exclude, rule_matches
+from netlint.suppress import by_annotation, by_baseline, by_exclude, rule_matches
 
 
 class SelectionError(Exception):
@@ -291,8 +291,8 @@ def _suppress(
         suppression = by_annotation(resource, rule)
     if suppression is None:
         suppression = by_exclude(finding, rule, ctx.config, ctx.today)
-    if suppression is None and baseline and finding.fingerprint in baseline:
-        suppression = Suppression("external", "listed in the baseline file", "baseline")
+    if suppression is None:
+        suppression = by_baseline(finding, baseline)
     if suppression is None:
         return finding
     from dataclasses import replace

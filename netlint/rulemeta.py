@@ -40,7 +40,9 @@ def parse_rule_file(path: FsPath) -> RuleMeta:
     try:
         model = RuleModel.model_validate(data)
     except ValidationError as exc:
-        raise CatalogError(format_validation_error(exc, loaded, str(path))) from None
+        raise CatalogError(
+            format_validation_error(exc, loaded, str(path), model=RuleModel)
+        ) from None
     from netlint.checks import REGISTRY
 
     check = REGISTRY.get(model.check)
@@ -51,7 +53,9 @@ def parse_rule_file(path: FsPath) -> RuleMeta:
             check.params.model_validate(model.params)
         except ValidationError as exc:
             raise CatalogError(
-                format_validation_error(exc, loaded, str(path), prefix=("params",))
+                format_validation_error(
+                    exc, loaded, str(path), prefix=("params",), model=check.params
+                )
             ) from None
     return RuleMeta(
         id=model.id,

@@ -116,7 +116,7 @@ def expired_exclude(ctx: RunContext, params: Any) -> Iterator[Hit]:
     config = ctx.config
     if config.path is None:
         return
-    file = SourceFile(config.path, None)
+    file = SourceFile(config.path, config.abspath)
     for number, entry in enumerate(config.model.exclude):
         if exclude_active(entry, ctx.today):
             continue
