@@ -204,9 +204,7 @@ class ExcludeEntry(_Model):
 
 
 class LimitsModel(_Model):
-    max_depth: int = Field(
-        default=400, ge=10, le=100_000, description="Deepest YAML nesting checked."
-    )
+    max_depth: int = Field(default=400, ge=10, le=5000, description="Deepest YAML nesting checked.")
     max_nodes_per_document: int = Field(
         default=2_000_000, ge=1000, description="Most nodes per document (with aliases expanded)."
     )

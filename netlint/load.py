@@ -45,6 +45,36 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+# libyaml composes recursively in C and overflows the stack somewhere past 20k levels of
+# nesting (a segfault no exception handler can catch); files nested deeper than this bound are
+# refused before parsing. Real manifests stay far below 100 levels.
+PARSER_DEPTH_BOUND = 5000
+_DEEP_BLOCK = re.compile(rf"^[ \t?:-]{{{PARSER_DEPTH_BOUND},}}", re.M)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> int | None:
+    """Offset where nesting may exceed PARSER_DEPTH_BOUND, or None. Cheap for normal files:
+    block nesting needs that many columns of indentation or indicators at a line start, flow
+    nesting that many brackets; only bracket-heavy files get a full scan."""
+    if len(text) < PARSER_DEPTH_BOUND:
+        return None
+    m = _DEEP_BLOCK.search(text)
+    if m is not None:
+        return m.start()
+    if text.count("[") + text.count("{") < PARSER_DEPTH_BOUND:
+        return None
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > PARSER_DEPTH_BOUND:
+                return m.start()
+        elif depth:
+            depth -= 1
+    return None
+
+
 @dataclass(frozen=True)
 class Limits:
     """Guards against hostile input; configurable through the config's `limits:` section."""
@@ -140,6 +170,19 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
         # JSON allows tabs as white space where YAML forbids them; inside JSON strings a tab
         # must be escaped, so swapping each for a space keeps meaning, lines and columns.
         text = text.replace("\t", " ")
+    deep = _too_deep(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep) + 1
+        out.problems.append(
+            Problem(
+                LIMIT,
+                Span(line, 1, line, 2),
+                f"nested too deeply to parse safely (over {PARSER_DEPTH_BOUND} open brackets "
+                "or columns of block indentation); the file is not parsed",
+                key="parser-depth",
+            )
+        )
+        return out
     offset_line = 0
     chunk = text
     index = 0
@@ -411,16 +454,10 @@ def node_span(node: Node) -> Span:
 
 def _end_mark(node: Node) -> tuple[int, int]:
     """End (0-based line, column) of a node. Block collections end at the start of the next
-    line in libyaml; use their last child's end instead."""
-    if isinstance(node, ScalarNode):
-        return node.end_mark.line, node.end_mark.column
-    if isinstance(node, (MappingNode, SequenceNode)) and node.value:
-        if node.flow_style:
-            return node.end_mark.line, node.end_mark.column
+    line in libyaml; use their last child's end instead (a loop: nesting can be deep)."""
+    while isinstance(node, (MappingNode, SequenceNode)) and node.value and not node.flow_style:
         last = node.value[-1]
-        if isinstance(node, MappingNode):
-            last = last[1]
-        return _end_mark(last)
+        node = last[1] if isinstance(node, MappingNode) else last
     return node.end_mark.line, node.end_mark.column
 
 

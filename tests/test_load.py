@@ -10,8 +10,8 @@ from netlint.load import Limits, decode, load_text
 from netlint.model import SourceFile, Span
 
 
-def load(text: str, name: str = "m.yaml", limits: Limits = Limits()):
-    return load_text(SourceFile(name, None, tuple(text.splitlines())), text, limits)
+def load(text: str, name: str = "m.yaml", limits: Limits | None = None):
+    return load_text(SourceFile(name, None, tuple(text.splitlines())), text, limits or Limits())
 
 
 def problems(loaded):
@@ -150,7 +150,7 @@ def test_template_text_in_parsed_documents_only_for_helm_actions():
 
 
 def test_syntax_error_in_other_document_than_template_is_kept():
-    text = "a: [1\nb: 2\n---\nc: \"{{ .Values.x }}\"\n"
+    text = 'a: [1\nb: 2\n---\nc: "{{ .Values.x }}"\n'
     assert problems(load(text)) == [("syntax", 2, 2), ("template", 4, 5)]
 
 
@@ -176,3 +176,29 @@ def test_deep_nesting_is_refused():
     loaded = load(text, limits=Limits(max_depth=400))
     assert [p.code for p in loaded.problems] == ["limit"]
     assert loaded.problems[0].message.startswith("nesting deeper than 400 levels")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 30000 + "]" * 30000 + "\n",  # libyaml itself segfaults on these
+        "- " * 40000 + "x\n",
+    ],
+    ids=["flow", "block"],
+)
+def test_nesting_beyond_the_parser_bound_is_refused_before_parsing(text):
+    loaded = load(text)
+    assert loaded.documents == []
+    assert [(p.code, p.span.line) for p in loaded.problems] == [("limit", 1)]
+    assert loaded.problems[0].message == (
+        "nested too deeply to parse safely (over 5000 open brackets or columns of block "
+        "indentation); the file is not parsed"
+    )
+
+
+def test_long_lines_and_many_balanced_brackets_are_not_refused():
+    cert = "x" * 20000
+    many = "[" + ", ".join(["[1]"] * 6000) + "]"
+    loaded = load(f"a: {cert}\nb: {many}\n")
+    assert loaded.problems == []
+    assert len(loaded.documents[0].data["b"]) == 6000
