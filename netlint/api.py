@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -64,6 +65,32 @@ def lint(
     today: dt.date | None = None,
     cwd: FsPath | None = None,
     rules: tuple[RuleMeta, ...] | None = None,
+) -> Report:
+    # A run builds millions of small objects (node trees, data) that all live until it ends and
+    # hold no reference cycles; the cyclic collector would re-scan that growing heap again and
+    # again (measured: half of the load time on 10k objects). Pause it for the run.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint(
+            paths, config, stdin, stdin_filename, select, ignore, baseline, today, cwd, rules
+        )
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _lint(
+    paths: Sequence[str],
+    config: Config | None,
+    stdin: bytes | None,
+    stdin_filename: str,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    baseline: set[str] | None,
+    today: dt.date | None,
+    cwd: FsPath | None,
+    rules: tuple[RuleMeta, ...] | None,
 ) -> Report:
     from netlint import engine
 
