@@ -13,6 +13,8 @@ from netlint.model import Document, Resource
 if TYPE_CHECKING:
     import datetime as dt
 
+    from ruamel.yaml.nodes import Node
+
     from netlint.catalog import RuleMeta
     from netlint.config import Config
 
@@ -54,6 +56,16 @@ class ResourceIndex:
         return found[-1] if found else None
 
 
+@dataclass(frozen=True)
+class NonObject:
+    """A document, or an item of a `kind: List`, that is not a Kubernetes object."""
+
+    doc: Document
+    node: Node
+    data: object
+    where: str  # "document" or "List item 3"
+
+
 @dataclass
 class RunContext:
     files: list[LoadedFile]
@@ -61,7 +73,7 @@ class RunContext:
     config: Config
     rules: tuple[RuleMeta, ...]
     today: dt.date
-    non_objects: list[Document] = field(default_factory=list)  # documents that are not objects
+    non_objects: list[NonObject] = field(default_factory=list)
 
     @property
     def resources(self) -> list[Resource]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from netlint.catalog import CatalogError, RuleMeta, load_data
 from netlint.config import Config
-from netlint.context import ResourceIndex, RunContext
+from netlint.context import NonObject, ResourceIndex, RunContext
 from netlint.edits import make_edit
 from netlint.load import LoadedFile
 from netlint.model import (
@@ -82,9 +82,11 @@ def is_non_manifest_file(path: str) -> bool:
     )
 
 
-def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[Document]]:
+def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObject]]:
+    from netlint.positions import resolve
+
     index = ResourceIndex()
-    non_objects: list[Document] = []
+    non_objects: list[NonObject] = []
     _, skip_groups = _non_manifest_patterns()
     for loaded in files:
         quiet = is_non_manifest_file(loaded.file.path)
@@ -92,7 +94,7 @@ def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[Docume
             data = doc.data
             if not _is_object(data):
                 if not quiet and not is_known_non_manifest(data):
-                    non_objects.append(doc)
+                    non_objects.append(NonObject(doc, doc.node, data, "document"))
                 continue
             api = data["apiVersion"]
             if quiet or any(fnmatch.fnmatchcase(api, g) for g in skip_groups):
@@ -100,12 +102,13 @@ def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[Docume
             items = data.get("items")
             if data["kind"].endswith("List") and isinstance(items, list):
                 for i, item in enumerate(items):
+                    _, node, depth = resolve(doc.node, ("items", i))
+                    if depth != 2:
+                        continue
                     if _is_object(item):
-                        from netlint.positions import resolve
-
-                        _, node, depth = resolve(doc.node, ("items", i))
-                        if depth == 2:
-                            index.add(_resource(doc, item, node, ("items", i)))
+                        index.add(_resource(doc, item, node, ("items", i)))
+                    else:
+                        non_objects.append(NonObject(doc, node, item, f"{data['kind']} item {i}"))
                 continue
             index.add(_resource(doc, data, doc.node, ()))
     return index, non_objects

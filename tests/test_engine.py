@@ -125,4 +125,4 @@ def test_tool_yaml_is_recognised_by_its_shape():
     _index, non_objects = build_index(
         [loaded("a/compose.yml", compose), loaded("b/t.yaml", unittest), loaded("c/x.yaml", stray)]
     )
-    assert [d.file.path for d in non_objects] == ["c/x.yaml"]
+    assert [n.doc.file.path for n in non_objects] == ["c/x.yaml"]

@@ -29,4 +29,5 @@ REGISTRY: dict[str, Check] = {
     "suppression-reason": Check(hygiene.suppression_reason),
     "unknown-suppression": Check(hygiene.unknown_suppression),
     "expired-exclude": Check(hygiene.expired_exclude),
+    "invalid-metadata": Check(hygiene.invalid_metadata),
 }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
+from ruamel.yaml.nodes import ScalarNode
+
 from netlint import load
 from netlint.context import RunContext
-from netlint.model import Hit, SourceFile, Span
+from netlint.model import Fix, Hit, SourceFile, Span
+from netlint.positions import resolve
 from netlint.suppress import (
     ANNOTATION_PREFIX,
     annotation_suppressions,
@@ -60,27 +64,34 @@ def unrendered_template(ctx: RunContext, params: Any) -> Iterator[Hit]:
 
 
 def not_an_object(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for doc in ctx.non_objects:
-        data = doc.data
+    for item in ctx.non_objects:
+        data = item.data
         if not isinstance(data, dict):
-            names: dict[type, str] = {list: "a list", str: "a plain string"}
-            what = names.get(type(data), f"a {type(data).__name__}")
+            what = "a plain string" if isinstance(data, str) else _type_name(data)
             message = (
-                f"document is {what}, not a Kubernetes object (a mapping with apiVersion and kind)"
+                f"{item.where} is {what}, not a Kubernetes object "
+                "(a mapping with apiVersion and kind)"
             )
         else:
-            missing = [
-                k
-                for k in ("apiVersion", "kind")
-                if not isinstance(data.get(k), str) or not data.get(k)
-            ]
+            problems = []
+            for key in ("apiVersion", "kind"):
+                value = data.get(key)
+                if value is None or value == "":
+                    problems.append(f"no {key}")
+                elif not isinstance(value, str):
+                    problems.append(f"{key} {_yaml(value)} is not a string")
             message = (
-                f"document has no {' and no '.join(missing)}: not a Kubernetes object; "
+                f"{item.where} has {' and '.join(problems)}: not a Kubernetes object; "
                 "add them, or keep non-manifest YAML out of the checked paths"
             )
-        start = doc.node.start_mark
+        start = item.node.start_mark
         span = Span(start.line + 1, start.column + 1, start.line + 1, start.column + 2)
-        yield Hit(message, file=doc.file, span=span, fingerprint_extra=f"doc{doc.index}")
+        yield Hit(
+            message,
+            file=item.doc.file,
+            span=span,
+            fingerprint_extra=f"doc{item.doc.index}|{item.where}",
+        )
 
 
 def suppression_reason(ctx: RunContext, params: Any) -> Iterator[Hit]:
@@ -128,3 +139,96 @@ def expired_exclude(ctx: RunContext, params: Any) -> Iterator[Hit]:
             span=Span(line, 1, line, 2),
             fingerprint_extra=f"exclude{number}|{entry.reason}",
         )
+
+
+def _type_name(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), "empty" if value is None else type(value).__name__)
+
+
+def _yaml(value: Any) -> str:
+    from netlint.edits import yaml_scalar
+
+    return yaml_scalar(value) if not isinstance(value, (list, dict)) else _type_name(value)
+
+
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_TYPE_NAMES: dict[type, str] = {
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    dict: "a mapping",
+}
+
+
+def invalid_metadata(ctx: RunContext, params: Any) -> Iterator[Hit]:
+    """Metadata the API server rejects: Kubernetes decodes it into typed fields."""
+    for resource in ctx.resources:
+        meta = resource.data.get("metadata")
+        if meta is None:
+            continue
+        if not isinstance(meta, dict):
+            yield Hit(
+                f"metadata is {_type_name(meta)}, not a mapping: "
+                "the API server rejects the object; write metadata as `name:`, `namespace:`, ...",
+                resource=resource,
+                path=("metadata",),
+                at_key=True,
+            )
+            continue
+        for key in ("name", "namespace", "generateName"):
+            value = meta.get(key)
+            if value is not None and not isinstance(value, str):
+                yield _not_a_string(resource, ("metadata", key), f"metadata.{key}", value)
+        for section in ("labels", "annotations"):
+            values = meta.get(section)
+            if values is None:
+                continue
+            if not isinstance(values, dict):
+                yield Hit(
+                    f"metadata.{section} is {_TYPE_NAMES.get(type(values), 'not a mapping')}, "
+                    "not a mapping of strings: the API server rejects the object",
+                    resource=resource,
+                    path=("metadata", section),
+                    at_key=True,
+                )
+                continue
+            for key, value in values.items():
+                path = ("metadata", section, key)
+                if value is not None and not isinstance(value, str):
+                    yield _not_a_string(resource, path, f"{section[:-1]} {key}", value)
+                elif (
+                    section == "labels"
+                    and isinstance(value, str)
+                    and (len(value) > 63 or not _LABEL_VALUE.match(value))
+                ):
+                    yield Hit(
+                        f"label {key} has the invalid value {value!r}: label values are at "
+                        "most 63 characters of letters, digits, '-', '_' and '.', starting "
+                        "and ending with a letter or digit; the API server rejects the object",
+                        resource=resource,
+                        path=path,
+                        fingerprint_extra=str(key),
+                    )
+
+
+def _not_a_string(resource: Any, path: tuple[Any, ...], what: str, value: Any) -> Hit:
+    kind = _type_name(value)
+    if isinstance(value, (bool, int, float)):
+        # quote what the author wrote (`1.10` is the float 1.1, but the version meant "1.10")
+        _, node, _ = resolve(resource.node, path[len(resource.prefix) :])
+        text = str(node.value) if isinstance(node, ScalarNode) else str(value)
+        return Hit(
+            f"{what} is {kind} ({text}), but Kubernetes requires a string: kubectl apply fails "
+            f'with "cannot unmarshal"; quote it: "{text}"',
+            resource=resource,
+            path=path,
+            fix=Fix(f'quote the value: "{text}"', path[len(resource.prefix) :], text),
+            fingerprint_extra=str(path[-1]),
+        )
+    return Hit(
+        f"{what} is {kind}, but Kubernetes requires a string: the API server rejects the object",
+        resource=resource,
+        path=path,
+        fingerprint_extra=str(path[-1]),
+    )
