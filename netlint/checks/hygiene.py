@@ -19,48 +19,39 @@ from netlint.suppress import (
     rule_matches,
 )
 
+# What the loader found, as the finding says it: problem code -> message template.
+_PROBLEM_MESSAGES = {
+    load.SYNTAX: "YAML syntax error: {}. kubectl and Helm reject this file; nothing after this "
+    "point in the document was checked",
+    load.ENCODING: "cannot read the file as YAML: {}",
+    load.LIMIT: "document refused: {}",
+    load.DUPLICATE_KEY: "{}: delete one of the two entries so the manifest says what is applied",
+    load.TEMPLATE: "{}. Lint the rendered output instead: `helm template ./chart | netlint check -`",
+}
 
-def _problems(ctx: RunContext, *codes: str) -> Iterator[tuple[SourceFile, load.Problem]]:
+
+def _problem_hits(ctx: RunContext, *codes: str) -> Iterator[Hit]:
     for loaded in ctx.files:
         for problem in loaded.problems:
             if problem.code in codes:
-                yield loaded.file, problem
+                yield Hit(
+                    _PROBLEM_MESSAGES[problem.code].format(problem.message),
+                    file=loaded.file,
+                    span=problem.span,
+                    fingerprint_extra=problem.key,
+                )
 
 
 def yaml_syntax(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for file, problem in _problems(ctx, load.SYNTAX, load.ENCODING, load.LIMIT):
-        if problem.code == load.SYNTAX:
-            message = (
-                f"YAML syntax error: {problem.message}. kubectl and Helm reject this file; "
-                "nothing after this point in the document was checked"
-            )
-        elif problem.code == load.ENCODING:
-            message = f"cannot read the file as YAML: {problem.message}"
-        else:
-            message = f"document refused: {problem.message}"
-        yield Hit(message, file=file, span=problem.span, fingerprint_extra=problem.key)
+    return _problem_hits(ctx, load.SYNTAX, load.ENCODING, load.LIMIT)
 
 
 def duplicate_key(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for file, problem in _problems(ctx, load.DUPLICATE_KEY):
-        yield Hit(
-            f"{problem.message}: delete one of the two entries so the manifest says what "
-            "is applied",
-            file=file,
-            span=problem.span,
-            fingerprint_extra=problem.key,
-        )
+    return _problem_hits(ctx, load.DUPLICATE_KEY)
 
 
 def unrendered_template(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for file, problem in _problems(ctx, load.TEMPLATE):
-        yield Hit(
-            f"{problem.message}. Lint the rendered output instead: "
-            "`helm template ./chart | netlint check -`",
-            file=file,
-            span=problem.span,
-            fingerprint_extra=problem.key,
-        )
+    return _problem_hits(ctx, load.TEMPLATE)
 
 
 def not_an_object(ctx: RunContext, params: Any) -> Iterator[Hit]:
