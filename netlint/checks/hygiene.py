@@ -26,7 +26,8 @@ _PROBLEM_MESSAGES = {
     load.ENCODING: "cannot read the file as YAML: {}",
     load.LIMIT: "document refused: {}",
     load.DUPLICATE_KEY: "{}: delete one of the two entries so the manifest says what is applied",
-    load.TEMPLATE: "{}. Lint the rendered output instead: `helm template ./chart | netlint check -`",
+    load.TEMPLATE: "{}. Lint the rendered output instead: "
+    "`helm template ./chart | netlint check -`",
 }
 
 
