@@ -41,6 +41,7 @@ class RuleMeta:
     security_severity: float | None
     aliases: tuple[str, ...]
     directory: FsPath = field(compare=False)
+    tables: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:

@@ -290,14 +290,21 @@ def rules_cmd(
 
 
 @app.command()
-def explain(rule: Annotated[str, typer.Argument(help="Rule ID or name, e.g. NL101.")]) -> None:
+def explain(
+    rule: Annotated[str, typer.Argument(help="Rule ID or name, e.g. NL101.")],
+    config: Annotated[
+        FsPath | None,
+        typer.Option("--config", "-c", help="Config whose cluster profile the tables use."),
+    ] = None,
+) -> None:
     """Print the full page of one rule: what, why, example, fix, parameters."""
     from netlint.explain import find_rule, rule_page
 
     meta = find_rule(_rules(), rule)
     if meta is None:
         raise _fail(f"unknown rule {rule!r}; `netlint rules` lists them")
-    typer.echo(rule_page(meta), nl=False)
+    # tables in the page (MTU per encapsulation, ...) use the cluster profile in force here
+    typer.echo(rule_page(meta, _load_config(config, [])), nl=False)
 
 
 @config_app.command("schema")

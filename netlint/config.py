@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from netlint.model import Severity
 from netlint.validation import (
     FileError,
     Loc,
+    closest,
     describe_error,
     describe_input,
     format_validation_error,
@@ -334,8 +334,8 @@ def _check_rule_names(
     out: list[tuple[Loc, str]] = []
 
     def unknown(token: str, what: str) -> str:
-        close = difflib.get_close_matches(token, names, n=1, cutoff=0.7)
-        hint = f", did you mean {close[0]}?" if close else " (`netlint rules` lists them)"
+        guess = closest(token, names)
+        hint = f", did you mean {guess}?" if guess else " (`netlint rules` lists them)"
         return f"{token!r} is not {what}{hint}"
 
     selector = "a rule ID, ID prefix or rule name"

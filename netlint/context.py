@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netlint.load import LoadedFile
 from netlint.model import Document, Resource
@@ -74,6 +74,9 @@ class RunContext:
     rules: tuple[RuleMeta, ...]
     today: dt.date
     non_objects: list[NonObject] = field(default_factory=list)
+    # facts several rules derive from the same objects (the CNI installs of NL1xx), computed
+    # once per run by whichever rule asks first
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def resources(self) -> list[Resource]:

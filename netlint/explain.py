@@ -4,8 +4,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from netlint.catalog import RuleMeta
+
+if TYPE_CHECKING:
+    from netlint.config import Config
+
+# rule.yaml `tables:` -> (title, "module:function" rendering markdown lines for a config)
+TABLES: dict[str, tuple[str, str]] = {
+    "mtu-recommended": ("Best MTU per encapsulation", "netlint.checks.mtu.tables:recommended"),
+    "mtu-overheads": ("Encapsulation overheads (bytes)", "netlint.checks.mtu.tables:overheads"),
+    "mtu-providers": ("Provider presets", "netlint.checks.mtu.tables:providers"),
+}
+
+
+def _table(name: str, config: Config) -> list[str]:
+    import importlib
+
+    title, target = TABLES[name]
+    module, _, func = target.partition(":")
+    lines: list[str] = getattr(importlib.import_module(module), func)(config)
+    return [f"### {title}", "", *lines, ""]
 
 
 def find_rule(rules: Sequence[RuleMeta], key: str) -> RuleMeta | None:
@@ -47,8 +67,9 @@ def rules_table(rules: Sequence[RuleMeta], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rule_page(rule: RuleMeta) -> str:
-    """Markdown page: What / Why / Example / Use instead / Fix / Parameters / References."""
+def rule_page(rule: RuleMeta, config: Config | None = None) -> str:
+    """Markdown page: What / Why / Example / Use instead / Fix / Parameters / Data /
+    References. Data tables are computed for `config` (the defaults when None)."""
     out = [f"# {rule.id} {rule.name}", ""]
     out += [
         f"Severity: {rule.severity.value} · Enabled by default: {'yes' if rule.enabled else 'no'}"
@@ -86,6 +107,14 @@ def rule_page(rule: RuleMeta) -> str:
             "```",
             "",
         ]
+    if rule.tables:
+        if config is None:
+            from netlint.config import Config, ConfigModel
+
+            config = Config(ConfigModel())
+        out += ["## Data", ""]
+        for name in rule.tables:
+            out += _table(name, config)
     out += [
         "## Suppress",
         "",

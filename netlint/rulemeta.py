@@ -31,6 +31,7 @@ class RuleModel(BaseModel):
     precision: Literal["very-high", "high", "medium", "low"] = "high"
     security_severity: float | None = Field(default=None, ge=0.0, le=10.0)
     aliases: list[str] = Field(default_factory=list)
+    tables: list[str] = Field(default_factory=list)  # data tables `netlint explain` shows
 
 
 def parse_rule_file(path: FsPath) -> RuleMeta:
@@ -74,6 +75,7 @@ def parse_rule_file(path: FsPath) -> RuleMeta:
         precision=model.precision,
         security_severity=model.security_severity,
         aliases=tuple(model.aliases),
+        tables=tuple(model.tables),
         directory=path.parent,
     )
 

@@ -66,6 +66,25 @@ def _problem_message(code: str, message: str) -> str:
     return message
 
 
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice a typo most likely meant: fewest edits (a swapped letter O for a zero is one
+    edit), ties broken by difflib's similarity; None when nothing is close."""
+    close = difflib.get_close_matches(word, choices, n=8, cutoff=0.7)
+    if not close:
+        return None
+    return min(close, key=lambda c: (_edits(word.lower(), c.lower()), close.index(c)))
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
 def format_validation_error(
     exc: ValidationError,
     loaded: LoadedFile | None,
@@ -139,9 +158,9 @@ def describe_error(err: ErrorDetails, known: Sequence[str] | None = None) -> str
         if not known:
             return "unknown key"
         key = str(err["loc"][-1]) if err["loc"] else ""
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
-        if close:
-            return f"unknown key, did you mean {close[0]}?"
+        guess = closest(key, known)
+        if guess:
+            return f"unknown key, did you mean {guess}?"
         return f"unknown key; expected one of: {', '.join(known)}"
     if kind == "missing":
         return "required key is missing"

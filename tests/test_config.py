@@ -375,8 +375,8 @@ BROKEN_YAML = [
         id="two-documents",
     ),
     pytest.param(
-        "rules:\n  NL02:\n    severity: error\n",
-        [".netlint.yaml:2: rules.NL02: 'NL02' is not a rule ID or name, did you mean NL002?"],
+        "rules:\n  NL0002:\n    severity: error\n",
+        [".netlint.yaml:2: rules.NL0002: 'NL0002' is not a rule ID or name, did you mean NL002?"],
         id="unknown-rule-in-rules",
     ),
     pytest.param(

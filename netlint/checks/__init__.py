@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from netlint.checks import hygiene
+from netlint.checks.mtu import rules as mtu
 from netlint.context import RunContext
 from netlint.model import Hit
 
@@ -30,4 +31,10 @@ REGISTRY: dict[str, Check] = {
     "unknown-suppression": Check(hygiene.unknown_suppression),
     "expired-exclude": Check(hygiene.expired_exclude),
     "invalid-metadata": Check(hygiene.invalid_metadata),
+    "pod-mtu-too-large": Check(mtu.pod_mtu_too_large),
+    "underlay-mtu-too-large": Check(mtu.underlay_mtu_too_large),
+    "mtu-wasted": Check(mtu.mtu_wasted, mtu.WasteParams),
+    "conflicting-mtu": Check(mtu.conflicting_mtu),
+    "invalid-encapsulation": Check(mtu.invalid_encapsulation),
+    "invalid-mtu-value": Check(mtu.invalid_mtu_value),
 }
