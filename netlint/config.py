@@ -210,6 +210,30 @@ class LimitsModel(_Model):
     )
 
 
+class IngressMatcher(_Model):
+    """Recognise an in-house or unlisted ingress controller's Service (NL2xx). A Service
+    matches when every field given matches."""
+
+    name: str = Field(min_length=1, description="Name used in messages, e.g. edge-proxy.")
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Labels the Service (or its selector) must carry, all of them; values "
+        "are globs (`*` = any).",
+    )
+    service_names: list[str] = Field(default_factory=list, description="Service name globs.")
+    namespaces: list[str] = Field(default_factory=list, description="Namespaces (globs).")
+    images: list[str] = Field(
+        default_factory=list,
+        description="Image globs of the selected pods' containers (e.g. registry.corp/edge/*).",
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> IngressMatcher:
+        if not (self.labels or self.service_names or self.namespaces or self.images):
+            raise ValueError("give at least one of labels, service_names, namespaces, images")
+        return self
+
+
 class ConfigModel(_Model):
     """netlint configuration: `.netlint.yaml`, or `[tool.netlint]` in pyproject.toml."""
 
@@ -222,6 +246,10 @@ class ConfigModel(_Model):
         default_factory=dict, description="Per rule (ID or name): severity and parameters."
     )
     exclude: list[ExcludeEntry] = Field(default_factory=list)
+    ingress_controllers: list[IngressMatcher] = Field(
+        default_factory=list,
+        description="Extra ingress controllers to recognise (NL2xx), beside the built-in ones.",
+    )
     limits: LimitsModel = Field(default_factory=LimitsModel)
     fail_on: FailOn | None = Field(
         default=None,

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from netlint.checks import hygiene
+from netlint.checks.ingress import rules as ingress
 from netlint.checks.mtu import rules as mtu
 from netlint.context import RunContext
 from netlint.model import Hit
@@ -37,4 +38,7 @@ REGISTRY: dict[str, Check] = {
     "conflicting-mtu": Check(mtu.conflicting_mtu),
     "invalid-encapsulation": Check(mtu.invalid_encapsulation),
     "invalid-mtu-value": Check(mtu.invalid_mtu_value),
+    "ingress-client-ip-lost": Check(ingress.client_ip_lost),
+    "invalid-traffic-policy": Check(ingress.invalid_policy),
+    "local-without-spread": Check(ingress.local_without_spread),
 }

@@ -1,0 +1,44 @@
+"""What the NL2xx rules know about an ingress controller's Service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from netlint.model import Path, Related, Resource
+
+
+@dataclass(frozen=True)
+class Place:
+    """A field of an object: the label that matched, the ConfigMap key that enables PROXY."""
+
+    resource: Resource
+    path: Path
+
+    def related(self, message: str) -> Related:
+        return Related(message, resource=self.resource, path=self.path)
+
+
+@dataclass(frozen=True)
+class Controller:
+    """An ingress controller recognised behind a Service."""
+
+    key: str  # catalog key: "ingress-nginx", "traefik", ... or a user matcher's name
+    display: str  # "ingress-nginx"
+    reason: str  # why we think so: "label app.kubernetes.io/name: ingress-nginx"
+    place: Place | None = None  # the field that matched
+    # workloads in the run whose pod template labels the Service selects (Deployments,
+    # DaemonSets, StatefulSets), with the container image that identified them if any
+    workloads: tuple[Resource, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Preservation:
+    """How the client source IP reaches the controller without externalTrafficPolicy: Local
+    (kind "preserved"), or why a load balancer mode loses it anyway (kind "lost")."""
+
+    kind: Literal["preserved", "lost"]
+    how: str  # "PROXY protocol: ingress-nginx ConfigMap use-proxy-protocol: \"true\""
+    place: Place | None = None
+    # for "lost": what to change instead of externalTrafficPolicy (AWS NLB IP targets)
+    fix_annotation: tuple[str, str] | None = None
