@@ -157,7 +157,7 @@ def run(
     chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
     index, non_objects = build_index(files)
     ctx = RunContext(files, index, config, tuple(all_rules), today or dt.date.today(), non_objects)
-    findings: list[Finding] = []
+    placed: list[tuple[Finding, Resource | None]] = []
     for rule in chosen:
         check = REGISTRY[rule.check]
         settings = _settings(model.rules, rule)
@@ -176,18 +176,13 @@ def run(
                     ]
                 ) from None
         for hit in check.fn(ctx, params):
-            findings.append(_finding(rule, severity, hit, ctx))
-    findings = _dedupe(findings)
-    findings = [_suppress(f, rule_of(all_rules, f.rule), ctx, baseline) for f in findings]
+            placed.append(_finding(rule, severity, hit, ctx))
+    by_id = {rule.id: rule for rule in all_rules}
+    findings = [
+        _suppress(f, by_id[f.rule], resource, ctx, baseline) for f, resource in _dedupe(placed)
+    ]
     findings.sort(key=Finding.sort_key)
     return EngineResult(findings, chosen)
-
-
-def rule_of(rules: Sequence[RuleMeta], rule_id: str) -> RuleMeta:
-    for rule in rules:
-        if rule.id == rule_id:
-            return rule
-    raise KeyError(rule_id)
 
 
 def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-arg]
@@ -197,7 +192,10 @@ def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-
     return None
 
 
-def _finding(rule: RuleMeta, severity: Severity, hit: Hit, ctx: RunContext) -> Finding:
+def _finding(
+    rule: RuleMeta, severity: Severity, hit: Hit, ctx: RunContext
+) -> tuple[Finding, Resource | None]:
+    """The finding, and the object it belongs to (for suppression by annotation)."""
     resource = hit.resource
     if resource is not None:
         span, _ = span_of(resource.node, hit.path, hit.at_key)
@@ -212,11 +210,11 @@ def _finding(rule: RuleMeta, severity: Severity, hit: Hit, ctx: RunContext) -> F
         if loaded is not None:
             if loaded.sources is not None:
                 source = loaded.sources.at(span.line - 1)
-            owner = _object_at(ctx, loaded, span.line)
-            if owner is not None:
-                obj = owner.ref
+            resource = _object_at(ctx, loaded, span.line)
+            if resource is not None:
+                obj = resource.ref
     related = tuple(_related(r) for r in hit.related)
-    return Finding(
+    finding = Finding(
         rule=rule.id,
         name=rule.name,
         severity=severity,
@@ -231,6 +229,7 @@ def _finding(rule: RuleMeta, severity: Severity, hit: Hit, ctx: RunContext) -> F
         fix=hit.fix,
         edit=make_edit(resource, hit.fix) if resource is not None and hit.fix else None,
     )
+    return finding, resource
 
 
 def _loaded(ctx: RunContext, file: SourceFile) -> LoadedFile | None:
@@ -274,21 +273,26 @@ def fingerprint(rule: str, path: str, obj: ObjectRef | None, at: Path, extra: st
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
+def _dedupe(
+    placed: list[tuple[Finding, Resource | None]],
+) -> list[tuple[Finding, Resource | None]]:
     seen: set[tuple[str, str, Span, str]] = set()
     out = []
-    for f in findings:
+    for f, resource in placed:
         key = (f.rule, f.file.path, f.span, f.message)
         if key not in seen:
             seen.add(key)
-            out.append(f)
+            out.append((f, resource))
     return out
 
 
 def _suppress(
-    finding: Finding, rule: RuleMeta, ctx: RunContext, baseline: set[str] | None
+    finding: Finding,
+    rule: RuleMeta,
+    resource: Resource | None,
+    ctx: RunContext,
+    baseline: set[str] | None,
 ) -> Finding:
-    resource = _resource_of(finding, ctx)
     suppression: Suppression | None = None
     if rule.family != "NL0" or rule.id not in ("NL005", "NL006"):
         suppression = by_annotation(resource, rule)
@@ -301,12 +305,3 @@ def _suppress(
     from dataclasses import replace
 
     return replace(finding, suppression=suppression)
-
-
-def _resource_of(finding: Finding, ctx: RunContext) -> Resource | None:
-    if finding.object is None:
-        return None
-    for resource in ctx.index.of_kind(finding.object.kind):
-        if resource.ref == finding.object and resource.file is finding.file:
-            return resource
-    return None

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from netlint.checks import hygiene
+from netlint.checks.etcd import rules as etcd
 from netlint.checks.ingress import rules as ingress
 from netlint.checks.mtu import rules as mtu
 from netlint.context import RunContext
@@ -41,4 +42,9 @@ REGISTRY: dict[str, Check] = {
     "ingress-client-ip-lost": Check(ingress.client_ip_lost),
     "invalid-traffic-policy": Check(ingress.invalid_policy),
     "local-without-spread": Check(ingress.local_without_spread),
+    "etcd-slow-storage": Check(etcd.slow_storage),
+    "etcd-network-ssd": Check(etcd.network_ssd),
+    "etcd-no-persistent-volume": Check(etcd.no_persistent_volume),
+    "etcd-storage-unknown": Check(etcd.unknown_storage),
+    "etcd-unsafe-no-fsync": Check(etcd.unsafe_no_fsync),
 }
