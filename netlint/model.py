@@ -147,6 +147,18 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A field of an object, for rules that remember where a fact came from (the label that
+    matched, the annotation that enables PROXY protocol, the volume etcd writes to)."""
+
+    resource: Resource
+    path: Path
+
+    def related(self, message: str) -> Related:
+        return Related(message, resource=self.resource, path=self.path)
+
+
+@dataclass(frozen=True)
 class Fix:
     """A machine-readable fix: set `path` of the object to `value` (or delete it when `delete`)."""
 

@@ -101,6 +101,18 @@ def config_map_value(
     return chosen, data[key]
 
 
+def scalar_text(value: Any) -> str | None:
+    """A label, annotation, parameter or ConfigMap value as the API server holds it (a string;
+    an unquoted YAML `true` or `8080` as its usual spelling); None for mappings and lists."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    return None
+
+
 def parse_int(value: Any) -> int | None:
     """An integer from a YAML value or a ConfigMap string ("1450"); None when it is not one."""
     if isinstance(value, bool):

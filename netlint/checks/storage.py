@@ -23,22 +23,14 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
+from netlint import config
+from netlint.checks.k8s import scalar_text
 from netlint.context import RunContext
 from netlint.model import Path, Related, Resource
 
-Media = Literal[
-    "local-nvme",
-    "nvme-of",
-    "local-ssd",
-    "local",
-    "network-ssd",
-    "network-hdd",
-    "network-file",
-    "ephemeral",  # only from the profile: a class its owner declared ephemeral (lost with the node)
-    "unknown",
-]
+Media = config.Media  # one list of media names, shared with the cluster profile
 MEDIA: frozenset[str] = frozenset(get_args(Media))
 
 TABLE = "storage_media"
@@ -260,24 +252,13 @@ class Judgement:
     provisioner: str | None
 
 
-def _scalar(value: Any) -> str | None:
-    """A parameter value as the API server would hold it; None for shapes that are not one."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return str(value)
-    return None
-
-
 def _hints(entry: Entry, parameters: dict[Any, Any]) -> str:
     wanted = {entry.key(h) for h in entry.hints}
     said = [
         f"{key} {text} is only a name, not proof of the media"
         for key, value in parameters.items()
         if isinstance(key, str) and entry.key(key) in wanted
-        for text in [_scalar(value)]
+        for text in [scalar_text(value)]
         if text
     ]
     return "".join(f"; {s}" for s in said)
@@ -338,7 +319,7 @@ def _by_parameter(
         )
     read: list[tuple[str, str, Choice | None]] = []
     for key, value in given:
-        text = _scalar(value)
+        text = scalar_text(value)
         if text is None:
             return Judgement(
                 "unknown",

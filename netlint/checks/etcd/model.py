@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from netlint.model import Path, Related, Resource
+from netlint.model import Place as Place  # re-exported for the family's modules
+from netlint.model import Resource
 
 VolumeKind = Literal[
     "claim-template",  # StatefulSet volumeClaimTemplates
@@ -17,15 +18,6 @@ VolumeKind = Literal[
     "operator",  # EtcdCluster spec.storageSpec
     "other",  # configMap, secret, nfs, csi inline, ... (judged by `media_hint`)
 ]
-
-
-@dataclass(frozen=True)
-class Place:
-    resource: Resource
-    path: Path
-
-    def related(self, message: str) -> Related:
-        return Related(message, resource=self.resource, path=self.path)
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from netlint.model import Path, Related, Resource
-
-
-@dataclass(frozen=True)
-class Place:
-    """A field of an object: the label that matched, the ConfigMap key that enables PROXY."""
-
-    resource: Resource
-    path: Path
-
-    def related(self, message: str) -> Related:
-        return Related(message, resource=self.resource, path=self.path)
+from netlint.model import Place as Place  # re-exported for the family's modules
+from netlint.model import Resource
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from netlint.catalog import load_data
 from netlint.checks.ingress.model import Controller, Place, Preservation
-from netlint.checks.k8s import containers, get, pod_spec
+from netlint.checks.k8s import containers, get, pod_spec, scalar_text
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
@@ -209,19 +209,9 @@ def _table() -> _Table:
 # values
 
 
-def _text(value: Any) -> str | None:
-    """An annotation or ConfigMap value as the API would carry it (strings; YAML booleans and
-    numbers as their usual spelling, so an unquoted `true` still reads as "true")."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value if isinstance(value, str) else None
-
-
 def go_bool(value: Any) -> bool | None:
     """Go's strconv.ParseBool, which the cloud controller managers and controllers use."""
-    text = _text(value)
+    text = scalar_text(value)
     if text in _GO_TRUE:
         return True
     if text in _GO_FALSE:
@@ -300,7 +290,7 @@ def _provider_proxy(
     if provider.per_port_prefix:
         return _per_port_proxy(service, annotations, provider, ports)
     for spec in provider.annotations:
-        text = _text(annotations.get(spec.key))
+        text = scalar_text(annotations.get(spec.key))
         if text is None:
             continue
         if spec.parse == "ports":
@@ -321,7 +311,11 @@ def _per_port_proxy(
 ) -> Side | None:
     """Linode: a port's JSON annotation overrides the first default annotation present."""
     default = next(
-        ((a, t) for a in provider.annotations if (t := _text(annotations.get(a.key))) is not None),
+        (
+            (a, t)
+            for a in provider.annotations
+            if (t := scalar_text(annotations.get(a.key))) is not None
+        ),
         None,
     )
     default_on = default is not None and _is_on(*default)
@@ -336,7 +330,7 @@ def _per_port_proxy(
         value = _json_key(annotations.get(key), provider.per_port_key)
         if value is not None:
             if _is_on(grammar, value):
-                on.append((port, key, str(_text(annotations[key]))))
+                on.append((port, key, str(scalar_text(annotations[key]))))
         elif default is not None and default_on:
             on.append((port, default[0].key, f'"{default[1]}"'))
     if not on:
@@ -348,7 +342,7 @@ def _per_port_proxy(
 
 def _json_key(raw: Any, key: str) -> str | None:
     """The non-empty string `key` of a JSON object annotation, else None (the default applies)."""
-    text = _text(raw)
+    text = scalar_text(raw)
     if not text:
         return None
     try:
@@ -374,7 +368,7 @@ def _lb_side(service: Resource, provider: str, key: str, shown: str, scope: str 
 
 def _forwarded_for(service: Resource, annotations: dict[str, Any], table: _Table) -> Side:
     for provider, spec in table.forwarded_for:
-        text = _text(annotations.get(spec.key))
+        text = scalar_text(annotations.get(spec.key))
         if text is not None and _is_on(spec, text):
             return Side(
                 "on",
@@ -415,8 +409,8 @@ def _aws_nlb(service: Resource, annotations: dict[str, Any], table: _Table) -> _
     aws = table.aws
     if not aws:
         return None
-    lb_type = (_text(annotations.get(aws["type"])) or "").strip().lower()
-    target = (_text(annotations.get(aws["target_type"])) or "").strip().lower()
+    lb_type = (scalar_text(annotations.get(aws["type"])) or "").strip().lower()
+    target = (scalar_text(annotations.get(aws["target_type"])) or "").strip().lower()
     lb_class = get(service.data, ("spec", "loadBalancerClass"))
     managed = lb_type in _strs(aws.get("controller_types")) or lb_class == aws.get(
         "load_balancer_class"
@@ -432,7 +426,7 @@ def _aws_nlb(service: Resource, annotations: dict[str, Any], table: _Table) -> _
     if mode is None and not managed:
         return None
     key = str(aws["target_group_attributes"])
-    raw = _text(annotations.get(key))
+    raw = scalar_text(annotations.get(key))
     preserve = _attributes(raw).get(str(aws["preserve_attribute"]))
     protocols = [
         p.get("protocol", "TCP") if isinstance(p, dict) else "TCP"
@@ -462,7 +456,7 @@ def _aws_target_group_proxy(
     ):
         return None
     key = str(aws["target_group_attributes"])
-    raw = _text(annotations.get(key))
+    raw = scalar_text(annotations.get(key))
     value = _attributes(raw).get(str(aws["proxy_attribute"]))
     if value is None or value.lower() != "true":
         return None
@@ -695,7 +689,7 @@ def _read_configmap(controller: Controller, knob: _ConfigMapKnob, cm: Resource) 
         if not setting:
             sides.append(UNKNOWN)
             continue
-        text = _text(data.get(setting))
+        text = scalar_text(data.get(setting))
         spec = _Annotation(setting, parse)
         if text is not None and _is_on(spec, text):
             verb = "accepts it" if setting == knob.setting else "trusts it"
@@ -760,7 +754,7 @@ def _traefik(ctx: RunContext, service: Resource, controller: Controller) -> Side
             m = _TRAEFIK_ENV.match(item["name"].upper())
             if m is None:
                 continue
-            value = _text(item.get("value"))
+            value = scalar_text(item.get("value"))
             if value is not None and _traefik_on(m["knob"].lower(), value):
                 where = Place(workload, (*path, "env", i, "value"))
                 found[m["what"].lower()].setdefault(
@@ -830,7 +824,7 @@ def _env_value(
     ctx: RunContext, workload: Resource, item: dict[str, Any], path: Path
 ) -> tuple[str, Place] | None:
     """A literal env value, or one from a configMapKeyRef whose ConfigMap is in the run."""
-    value = _text(item.get("value"))
+    value = scalar_text(item.get("value"))
     if value is not None:
         return value, Place(workload, path)
     ref = get(item, ("valueFrom", "configMapKeyRef"))
@@ -841,7 +835,7 @@ def _env_value(
     key = ref.get("key")
     if cm is None or not isinstance(data, dict) or not isinstance(key, str):
         return None
-    value = _text(data.get(key))
+    value = scalar_text(data.get(key))
     return (value, Place(cm, ("data", key))) if value is not None else None
 
 
@@ -957,7 +951,7 @@ def _cilium(ctx: RunContext, service: Resource, controller: Controller) -> Sides
         return Sides()
     cm = next((r for r in candidates if r.namespace == "kube-system"), candidates[-1])
     data = cm.data.get("data")
-    text = _text(data.get(setting)) if isinstance(data, dict) else None
+    text = scalar_text(data.get(setting)) if isinstance(data, dict) else None
     if go_bool(text) is True:
         return Sides(
             Side(

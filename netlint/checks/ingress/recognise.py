@@ -25,7 +25,7 @@ from pathlib import PurePath
 from typing import Any
 
 from netlint.checks.ingress.model import Controller, Place
-from netlint.checks.k8s import containers, get
+from netlint.checks.k8s import containers, get, scalar_text
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
@@ -186,23 +186,12 @@ def catalog() -> tuple[Entry, ...]:
 # Reading Services, workloads and images
 
 
-def _text(value: Any) -> str | None:
-    """A label value as Kubernetes would compare it; None for shapes that are not one."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return str(value)
-    return None
-
-
 def _string_map(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         return {}
     out: dict[str, str] = {}
     for key, item in value.items():
-        text = _text(item)
+        text = scalar_text(item)
         if isinstance(key, str) and text is not None:
             out[key] = text
     return out
