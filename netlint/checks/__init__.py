@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from netlint.checks import hygiene
 from netlint.checks.etcd import rules as etcd
 from netlint.checks.ingress import rules as ingress
+from netlint.checks.locality import rules as locality
 from netlint.checks.mtu import rules as mtu
 from netlint.context import RunContext
 from netlint.model import Hit
@@ -47,4 +48,11 @@ REGISTRY: dict[str, Check] = {
     "etcd-no-persistent-volume": Check(etcd.no_persistent_volume),
     "etcd-storage-unknown": Check(etcd.unknown_storage),
     "etcd-unsafe-no-fsync": Check(etcd.unsafe_no_fsync),
+    "workload-pinned-outside": Check(locality.workload_required),
+    "workload-prefers-outside": Check(locality.workload_preferred),
+    "storage-outside": Check(locality.storage_outside),
+    "endpoint-outside": Check(locality.endpoint_outside),
+    "region-unknown": Check(locality.region_unknown),
+    "cluster-region-outside": Check(locality.cluster_region),
+    "provider-outside-eea": Check(locality.provider_outside),
 }

@@ -1,0 +1,519 @@
+"""Finding pins: every value in the manifests that places a workload, a volume or a data endpoint
+somewhere (REFERENCE D.4, D.5). What the value means is regions.py's job; this module only says
+where it is, what carries it and what it places.
+
+Sources:
+* pod templates: `nodeSelector` on location keys (required), node affinity `In` expressions
+  (required / preferred; `NotIn`, `Exists` and `DoesNotExist` exclude or test but do not pin);
+* StorageClass `allowedTopologies`, legacy `parameters.zone`/`zones`, Azure `parameters.location`;
+  PersistentVolume node affinity and location labels (storage);
+* literal env values of containers and ConfigMap data: region settings (`AWS_REGION`,
+  `*_REGION`, ...) and URLs/host names; ExternalName Services (endpoint);
+* Karpenter NodePool (and v1alpha5 Provisioner) requirements, Cluster API infrastructure
+  clusters (required).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from netlint.checks.k8s import WORKLOAD_KINDS, containers, env, get, pod_spec
+from netlint.checks.locality.model import Pin, PinKind, Place
+from netlint.context import RunContext
+from netlint.model import Path, Resource
+
+# Node / volume label keys whose value is a region, zone or location (REFERENCE D.4). The last
+# three are UNVERIFIED there; they are specific enough not to catch anything else.
+LOCATION_KEYS = frozenset(
+    {
+        "topology.kubernetes.io/region",
+        "topology.kubernetes.io/zone",
+        "failure-domain.beta.kubernetes.io/region",
+        "failure-domain.beta.kubernetes.io/zone",
+        "topology.ebs.csi.aws.com/zone",
+        "topology.gke.io/zone",
+        "topology.disk.csi.azure.com/zone",
+        "csi.hetzner.cloud/location",
+        "topology.k8s.aws/zone-id",
+        "topology.cinder.csi.openstack.org/zone",
+        "topology.csi.scaleway.com/zone",
+        "topology.linode.com/region",
+    }
+)
+
+# Env names (and ConfigMap keys, normalised the same way) whose value is a region or zone.
+REGION_NAMES = frozenset(
+    {
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "CLOUDSDK_COMPUTE_REGION",
+        "CLOUDSDK_COMPUTE_ZONE",
+        "GOOGLE_CLOUD_REGION",
+        "AZURE_LOCATION",
+        "REGION",
+    }
+)
+_REGION_NAME = re.compile(r"^[A-Z0-9_]*_REGION$")
+# names whose bare (scheme-less) host value is a place data goes to; URLs count under any name
+_HOST_NAME = re.compile(r"HOST|ENDPOINT|URL|URI|ADDR|SERVER|BROKER|BOOTSTRAP|BUCKET|DSN")
+# in-cluster names are no location
+_CLUSTER_LOCAL = (".svc", ".local", ".internal", ".cluster.local")
+# unrendered templates (${X}, {{ .x }}, $(X)): NL004's business, no place
+_TEMPLATE = re.compile(r"\$\{|\{\{|\$\(")
+# where a PersistentVolume's disk is, from its handle: GCE PD `projects/p/zones/<zone>/disks/d`
+# (or regions/<region> for regional disks), in-tree EBS `aws://<zone>/vol-...`
+_PD_HANDLE = re.compile(r"^projects/[^/]+/(?:zones|regions)/(?P<where>[^/]+)/disks/")
+_EBS_VOLUME_ID = re.compile(r"^aws://(?P<where>[a-z0-9-]+)/")
+# a region/zone code: letters, digits and dashes ("us-east-1a", "fsn1", "westeurope", "GRA7")
+_REGION_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}$")
+# region settings that name no place (S3-compatible stores take "auto" or any string)
+_NO_REGION = frozenset({"auto", "default", "none", "null", "local", "global", "true", "false"})
+# a host name with an alphabetic top-level label (so neither an IP address nor a version)
+_HOST = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$",
+)
+# dotted names that are files, not hosts
+_FILE_SUFFIXES = frozenset(
+    [
+        "yaml",
+        "yml",
+        "json",
+        "py",
+        "sh",
+        "txt",
+        "conf",
+        "cfg",
+        "log",
+        "jar",
+        "xml",
+        "toml",
+        "ini",
+        "pem",
+        "crt",
+        "key",
+        "csv",
+        "html",
+        "js",
+        "properties",
+        "env",
+        "tar",
+        "gz",
+        "zip",
+        "sock",
+        "pid",
+        "db",
+        "sql",
+        "md",
+    ]
+)
+
+# Cluster API infrastructure clusters: kind -> (field, provider)
+CAPI_CLUSTERS: dict[str, tuple[str, str]] = {
+    "AWSCluster": ("region", "aws"),
+    "AWSManagedControlPlane": ("region", "aws"),
+    "AzureCluster": ("location", "azure"),
+    "GCPCluster": ("region", "gcp"),
+}
+_REQUIRED = "requiredDuringSchedulingIgnoredDuringExecution"
+_PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
+
+
+def pins(ctx: RunContext) -> list[Pin]:
+    provider = ctx.config.model.cluster.provider or None
+    found: list[Pin] = []
+    for resource in ctx.resources:
+        try:
+            found.extend(_of(resource, provider))
+        except Exception:  # an odd shape must never stop the run: its pins are skipped
+            continue
+    return found
+
+
+def _of(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    kind = resource.kind
+    if kind in WORKLOAD_KINDS:
+        yield from _workload(resource, provider)
+    elif kind == "StorageClass":
+        yield from _storage_class(resource, provider)
+    elif kind == "PersistentVolume":
+        yield from _persistent_volume(resource, provider)
+    elif kind == "ConfigMap":
+        yield from _config_map(resource, provider)
+    elif kind == "Service":
+        yield from _external_name(resource, provider)
+    elif kind in ("NodePool", "Provisioner") and resource.api_version.startswith("karpenter.sh/"):
+        yield from _karpenter(resource, provider)
+    elif kind in CAPI_CLUSTERS:
+        yield from _capi(resource)
+    elif kind == "HetznerCluster":
+        yield from _hetzner_cluster(resource)
+
+
+def subject(resource: Resource) -> str:
+    text = f"{resource.kind} {resource.name or '<unnamed>'}"
+    return f"{text} ({resource.namespace})" if resource.namespace else text
+
+
+def _scalar(value: Any) -> str | None:
+    """A pin value: a non-empty string (or a number YAML read from one), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value.strip() and not _TEMPLATE.search(value):
+        return value.strip()
+    return None
+
+
+def _pin(
+    kind: PinKind,
+    value: Any,
+    key: str,
+    what: str,
+    resource: Resource,
+    path: Path,
+    hint: str | None,
+    is_host: bool = False,
+) -> Iterator[Pin]:
+    text = _scalar(value)
+    if text is not None:
+        yield Pin(kind, text, key, what, Place(resource, path), subject(resource), hint, is_host)
+
+
+# -- scheduling ---------------------------------------------------------------------------------
+
+
+def _workload(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    found = pod_spec(resource)
+    if found is not None:
+        path, spec = found
+        yield from _node_selector(resource, path, spec, provider)
+        yield from _node_affinity(resource, path, spec, provider)
+    yield from _env(resource, provider)
+
+
+def _node_selector(
+    resource: Resource, path: Path, spec: dict[str, Any], provider: str | None
+) -> Iterator[Pin]:
+    selector = spec.get("nodeSelector")
+    if not isinstance(selector, dict):
+        return
+    for key, value in selector.items():
+        if key in LOCATION_KEYS:
+            yield from _pin(
+                "required",
+                value,
+                key,
+                f"nodeSelector {key}",
+                resource,
+                (*path, "nodeSelector", key),
+                provider,
+            )
+
+
+def _node_affinity(
+    resource: Resource, path: Path, spec: dict[str, Any], provider: str | None
+) -> Iterator[Pin]:
+    base = (*path, "affinity", "nodeAffinity")
+    affinity = get(spec, ("affinity", "nodeAffinity"))
+    if not isinstance(affinity, dict):
+        return
+    terms = get(affinity, (_REQUIRED, "nodeSelectorTerms"))
+    if isinstance(terms, list):
+        for i, term in enumerate(terms):
+            yield from _expressions(
+                "required",
+                "required node affinity",
+                term,
+                "matchExpressions",
+                resource,
+                (*base, _REQUIRED, "nodeSelectorTerms", i),
+                provider,
+            )
+    preferred = affinity.get(_PREFERRED)
+    if isinstance(preferred, list):
+        for i, item in enumerate(preferred):
+            yield from _expressions(
+                "preferred",
+                "preferred node affinity",
+                get(item, ("preference",)),
+                "matchExpressions",
+                resource,
+                (*base, _PREFERRED, i, "preference"),
+                provider,
+            )
+
+
+def _expressions(
+    kind: PinKind,
+    what: str,
+    term: Any,
+    field: str,
+    resource: Resource,
+    path: Path,
+    hint: str | None,
+) -> Iterator[Pin]:
+    """One pin per value of each `In` expression on a location key: `NotIn` excludes places
+    (it does not say where the workload runs), `Exists`/`DoesNotExist` have no values."""
+    expressions = get(term, (field,))
+    if not isinstance(expressions, list):
+        return
+    for j, expression in enumerate(expressions):
+        if not isinstance(expression, dict):
+            continue
+        key = expression.get("key")
+        values = expression.get("values")
+        if key not in LOCATION_KEYS or expression.get("operator") != "In":
+            continue
+        if not isinstance(values, list):
+            continue
+        for k, value in enumerate(values):
+            yield from _pin(
+                kind, value, key, f"{what} {key} In", resource, (*path, field, j, "values", k), hint
+            )
+
+
+def _known(provisioner: str | None) -> str | None:
+    """The provisioner or CSI driver as a provider hint when the region catalog knows whose it
+    is (ebs.csi.aws.com), else None: then the cluster's provider is the better hint."""
+    from netlint.checks.locality.regions import provider_of
+
+    return provisioner if provisioner and provider_of(provisioner) else None
+
+
+# -- storage ------------------------------------------------------------------------------------
+
+
+def _storage_class(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    data = resource.data
+    provisioner = _scalar(data.get("provisioner"))
+    hint = _known(provisioner) or provider
+    topologies = data.get("allowedTopologies")
+    if isinstance(topologies, list):
+        for i, topology in enumerate(topologies):
+            expressions = get(topology, ("matchLabelExpressions",))
+            if not isinstance(expressions, list):
+                continue
+            for j, expression in enumerate(expressions):
+                key = get(expression, ("key",))
+                values = get(expression, ("values",))
+                if key not in LOCATION_KEYS or not isinstance(values, list):
+                    continue
+                for k, value in enumerate(values):
+                    path = ("allowedTopologies", i, "matchLabelExpressions", j, "values", k)
+                    yield from _pin(
+                        "storage", value, key, f"allowedTopologies {key}", resource, path, hint
+                    )
+    parameters = data.get("parameters")
+    if not isinstance(parameters, dict):
+        return
+    for name in ("zone", "zones"):
+        value = _scalar(parameters.get(name))
+        if value is None:
+            continue
+        for part in value.split(","):
+            yield from _pin(
+                "storage",
+                part,
+                f"parameters.{name}",
+                f"parameters.{name}",
+                resource,
+                ("parameters", name),
+                hint,
+            )
+    if provisioner and "azure" in provisioner.lower() and "location" in parameters:
+        yield from _pin(
+            "storage",
+            parameters["location"],
+            "parameters.location",
+            "parameters.location",
+            resource,
+            ("parameters", "location"),
+            hint,
+        )
+
+
+def _persistent_volume(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    hint = _known(_scalar(get(resource.data, ("spec", "csi", "driver")))) or provider
+    terms = get(resource.data, ("spec", "nodeAffinity", "required", "nodeSelectorTerms"))
+    if isinstance(terms, list):
+        for i, term in enumerate(terms):
+            yield from _expressions(
+                "storage",
+                "volume node affinity",
+                term,
+                "matchExpressions",
+                resource,
+                ("spec", "nodeAffinity", "required", "nodeSelectorTerms", i),
+                hint,
+            )
+    for key, value in resource.labels.items():
+        if key in LOCATION_KEYS:
+            yield from _pin(
+                "storage", value, key, f"label {key}", resource, ("metadata", "labels", key), hint
+            )
+    for path, pattern, what, handle_hint in (
+        (("spec", "csi", "volumeHandle"), _PD_HANDLE, "csi.volumeHandle", hint),
+        (
+            ("spec", "awsElasticBlockStore", "volumeID"),
+            _EBS_VOLUME_ID,
+            "awsElasticBlockStore.volumeID",
+            "aws",
+        ),
+    ):
+        handle = _scalar(get(resource.data, path))
+        found = pattern.match(handle) if handle else None
+        if found:
+            yield from _pin(
+                "storage",
+                found.group("where"),
+                f"PersistentVolume {what}",
+                what,
+                resource,
+                path,
+                handle_hint,
+            )
+
+
+# -- endpoints ----------------------------------------------------------------------------------
+
+
+def region_name(name: str) -> bool:
+    """An env name or ConfigMap key whose value is a region or zone (`s3.region` counts)."""
+    normal = re.sub(r"[^A-Z0-9]", "_", name.upper())
+    return normal in REGION_NAMES or _REGION_NAME.match(normal) is not None
+
+
+def hosts(value: str, bare: bool = True) -> list[str]:
+    """The host names in a literal value: URLs (any scheme, `jdbc:postgresql://`), and with
+    `bare` host names and `host:port` lists; not IP addresses, file names, e-mail addresses or
+    in-cluster names (`*.svc`, `*.cluster.local`)."""
+    if "\n" in value or _TEMPLATE.search(value):
+        return []
+    found: list[str] = []
+    for token in re.split(r"[\s,;]+", value.strip()):
+        if not token:
+            continue
+        if "://" in token:
+            rest = token.split("://", 1)[1]
+            rest = rest.rsplit("@", 1)[-1] if "@" in rest.split("/", 1)[0] else rest
+        elif not bare or "@" in token or "=" in token:
+            continue
+        else:
+            rest = token
+        host = re.split(r"[/:?#\[\]]", rest, maxsplit=1)[0].lower().rstrip(".")
+        if not _HOST.match(host) or host.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
+            continue
+        if host.endswith(_CLUSTER_LOCAL):
+            continue
+        if host not in found:
+            found.append(host)
+    return found
+
+
+def _setting(
+    name: str, value: Any, label: str, resource: Resource, path: Path, hint: str | None
+) -> Iterator[Pin]:
+    """A literal value named `name`: a region setting, or a value holding host names."""
+    text = _scalar(value)
+    if text is None or not isinstance(value, str):
+        return
+    if region_name(name):
+        if _REGION_VALUE.match(text) and text.lower() not in _NO_REGION:
+            yield from _pin("endpoint", text, name, f"{label} {name}", resource, path, hint)
+        return
+    for host in hosts(value, bare=_HOST_NAME.search(name.upper()) is not None):
+        yield from _pin(
+            "endpoint", host, "hostname", f"{label} {name}", resource, path, hint, is_host=True
+        )
+
+
+def _env(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    for container_path, container in containers(resource):
+        for var in env(container_path, container):
+            if var.config_map is None and var.value is not None:
+                yield from _setting(var.name, var.value, "env", resource, var.path, provider)
+
+
+def _config_map(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    data = resource.data.get("data")
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        if isinstance(key, str):
+            yield from _setting(key, value, "ConfigMap key", resource, ("data", key), provider)
+
+
+def _external_name(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    if get(resource.data, ("spec", "type")) != "ExternalName":
+        return
+    name = _scalar(get(resource.data, ("spec", "externalName")))
+    if name is None:
+        return
+    for host in hosts(name):
+        yield from _pin(
+            "endpoint",
+            host,
+            "hostname",
+            "ExternalName",
+            resource,
+            ("spec", "externalName"),
+            provider,
+            is_host=True,
+        )
+
+
+# -- infrastructure -----------------------------------------------------------------------------
+
+
+def _karpenter(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    if resource.kind == "NodePool":
+        base: Path = ("spec", "template", "spec")
+        ref = get(resource.data, (*base, "nodeClassRef"))
+        group = f"{get(ref, ('group',)) or ''} {get(ref, ('kind',)) or ''}".lower()
+        hint = next((p for k, p in _NODE_CLASSES if k in group), provider)
+    else:  # v1alpha5 Provisioner (AWS only): spec.requirements
+        base, hint = ("spec",), "aws"
+    yield from _expressions(
+        "required",
+        f"{resource.kind} requirement",
+        get(resource.data, base),
+        "requirements",
+        resource,
+        base,
+        hint,
+    )
+
+
+# Karpenter node class (group or kind of nodeClassRef) -> provider
+_NODE_CLASSES = (("aws", "aws"), ("ec2nodeclass", "aws"), ("azure", "azure"), ("aks", "azure"))
+
+
+def _capi(resource: Resource) -> Iterator[Pin]:
+    field, provider = CAPI_CLUSTERS[resource.kind]
+    yield from _pin(
+        "required",
+        get(resource.data, ("spec", field)),
+        f"{resource.kind} spec.{field}",
+        f"spec.{field}",
+        resource,
+        ("spec", field),
+        provider,
+    )
+
+
+def _hetzner_cluster(resource: Resource) -> Iterator[Pin]:
+    regions = get(resource.data, ("spec", "controlPlaneRegions"))
+    if isinstance(regions, list):
+        for i, value in enumerate(regions):
+            yield from _pin(
+                "required",
+                value,
+                "HetznerCluster spec.controlPlaneRegions",
+                "spec.controlPlaneRegions",
+                resource,
+                ("spec", "controlPlaneRegions", i),
+                "hetzner",
+            )
