@@ -72,47 +72,56 @@ def _policy(ctx: RunContext) -> str:
     return ", ".join(_allowed(ctx))
 
 
-def workload_required(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for pin, location, why in _outside(ctx, ("required",)):
+# What a pin outside the allowed jurisdictions means, per kind of pin: how the subject is placed
+# there, and what follows. {policy} is the allowed list.
+_OUTSIDE: dict[str, tuple[str, str]] = {
+    "required": (
+        "must run in",
+        "Personal data it processes leaves the allowed jurisdictions ({policy}), a transfer that "
+        "needs its own legal basis since Schrems II. Pin it to an allowed region instead",
+    ),
+    "preferred": (
+        "prefers to run in",
+        "When such nodes exist the scheduler puts it there and its data leaves the allowed "
+        "jurisdictions ({policy}); prefer an allowed region, or make the allowed regions required",
+    ),
+    "storage": (
+        "provisions or keeps volumes in",
+        "Data at rest outside the allowed jurisdictions ({policy}) is a transfer under GDPR "
+        "chapter V; restrict the topology to allowed zones",
+    ),
+    "endpoint": (
+        "sends data to",
+        "Data stored or processed there leaves the allowed jurisdictions ({policy}); use the "
+        "provider's endpoint in an allowed region",
+    ),
+}
+
+
+def _outside_hits(ctx: RunContext, kind: str) -> Iterator[Hit]:
+    verb, consequence = _OUTSIDE[kind]
+    for pin, location, why in _outside(ctx, (kind,)):
         yield _hit(
             pin,
-            f"{pin.subject} must run in {pin.value} ({pin.what}): {describe(location)} "
-            f"({location.provider}): {why}. Personal data it processes leaves the allowed "
-            f"jurisdictions ({_policy(ctx)}), a transfer that needs its own legal basis since "
-            "Schrems II. Pin it to an allowed region instead",
+            f"{pin.subject} {verb} {pin.value} ({pin.what}): {describe(location)} "
+            f"({location.provider}): {why}. {consequence.format(policy=_policy(ctx))}",
         )
+
+
+def workload_required(ctx: RunContext, params: Any) -> Iterator[Hit]:
+    return _outside_hits(ctx, "required")
 
 
 def workload_preferred(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for pin, location, why in _outside(ctx, ("preferred",)):
-        yield _hit(
-            pin,
-            f"{pin.subject} prefers to run in {pin.value} ({pin.what}): {describe(location)} "
-            f"({location.provider}): {why}. When such nodes exist the scheduler puts it there "
-            f"and its data leaves the allowed jurisdictions ({_policy(ctx)}); prefer an allowed "
-            "region, or make the allowed regions required",
-        )
+    return _outside_hits(ctx, "preferred")
 
 
 def storage_outside(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for pin, location, why in _outside(ctx, ("storage",)):
-        yield _hit(
-            pin,
-            f"{pin.subject} provisions or keeps volumes in {pin.value} ({pin.what}): "
-            f"{describe(location)} ({location.provider}): {why}. Data at rest outside the "
-            f"allowed jurisdictions ({_policy(ctx)}) is a transfer under GDPR chapter V; "
-            "restrict the topology to allowed zones",
-        )
+    return _outside_hits(ctx, "storage")
 
 
 def endpoint_outside(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for pin, location, why in _outside(ctx, ("endpoint",)):
-        yield _hit(
-            pin,
-            f"{pin.subject} sends data to {pin.value} ({pin.what}): {describe(location)} "
-            f"({location.provider}): {why}. Data stored or processed there leaves the allowed "
-            f"jurisdictions ({_policy(ctx)}); use the provider's endpoint in an allowed region",
-        )
+    return _outside_hits(ctx, "endpoint")
 
 
 def region_unknown(ctx: RunContext, params: Any) -> Iterator[Hit]:
