@@ -135,6 +135,17 @@ def _resource(doc: Document, data: dict, node: object, prefix: Path) -> Resource
     return Resource(doc, ref, data, node, prefix)  # type: ignore[arg-type]
 
 
+def context(
+    files: list[LoadedFile],
+    config: Config,
+    rules: Sequence[RuleMeta] = (),
+    today: dt.date | None = None,
+) -> RunContext:
+    """What checks receive: every object of the loaded files in one index, and the config."""
+    index, non_objects = build_index(files)
+    return RunContext(files, index, config, tuple(rules), today or dt.date.today(), non_objects)
+
+
 @dataclass(frozen=True)
 class EngineResult:
     findings: list[Finding]
@@ -155,8 +166,7 @@ def run(
 
     model = config.model
     chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
-    index, non_objects = build_index(files)
-    ctx = RunContext(files, index, config, tuple(all_rules), today or dt.date.today(), non_objects)
+    ctx = context(files, config, all_rules, today)
     placed: list[tuple[Finding, Resource | None]] = []
     for rule in chosen:
         check = REGISTRY[rule.check]

@@ -34,6 +34,24 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session")
+def corpus_dir(shared_dir: Path) -> Path:
+    """`../shared/corpus`, the real-world manifests; skips when absent."""
+    corpus = shared_dir / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"{corpus} is absent")
+    return corpus
+
+
+def corpus_manifests(corpus: Path) -> list[str]:
+    """Every manifest of the corpus, as '/'-separated paths relative to it."""
+    return sorted(
+        p.relative_to(corpus).as_posix()
+        for p in corpus.rglob("*")
+        if p.is_file() and p.suffix in (".yaml", ".yml", ".json")
+    )
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str

@@ -15,12 +15,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import corpus_manifests
 
 from netlint.api import lint
 from netlint.checks.etcd.recognise import members
 from netlint.config import Config, ConfigModel
-from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import SourceFile
 
@@ -158,21 +158,6 @@ READ: dict[str, dict[str, tuple[str, list[tuple[str, str, str]]]]] = {
 }
 
 
-def _corpus(shared_dir: Path) -> Path:
-    corpus = shared_dir / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"{corpus} is absent")
-    return corpus
-
-
-def _manifests(corpus: Path) -> list[str]:
-    return sorted(
-        p.relative_to(corpus).as_posix()
-        for p in corpus.rglob("*")
-        if p.is_file() and p.suffix in (".yaml", ".yml", ".json")
-    )
-
-
 def _nl3(corpus: Path, *names: str) -> list[tuple[str, str, int]]:
     report = lint(
         [str(corpus / name) for name in names],
@@ -185,19 +170,18 @@ def _nl3(corpus: Path, *names: str) -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_nl3_findings_per_file(shared_dir, name):
-    corpus = _corpus(shared_dir)
+def test_nl3_findings_per_file(corpus_dir, name):
+    corpus = corpus_dir
     got = {(rule, line) for rule, _, line in _nl3(corpus, name)}
     assert got == EXPECTED[name]
 
 
 @pytest.mark.parametrize("name", sorted(READ))
-def test_what_the_recogniser_reads(shared_dir, name):
-    corpus = _corpus(shared_dir)
+def test_what_the_recogniser_reads(corpus_dir, name):
+    corpus = corpus_dir
     text = (corpus / name).read_text("utf-8")
     loaded = [load_text(SourceFile(name, None, tuple(text.splitlines())), text)]
-    index, _ = build_index(loaded)
-    ctx = RunContext(loaded, index, Config(ConfigModel()), (), DAY)
+    ctx = context(loaded, Config(ConfigModel()), today=DAY)
     got = {
         m.title: (m.reason, [(v.purpose, v.kind, v.directory) for v in m.volumes])
         for m in members(ctx)
@@ -208,26 +192,25 @@ def test_what_the_recogniser_reads(shared_dir, name):
 def _servers(corpus: Path, name: str) -> list[str]:
     text = (corpus / name).read_text("utf-8", "replace")
     loaded = [load_text(SourceFile(name, None, tuple(text.splitlines())), text)]
-    index, _ = build_index(loaded)
-    return [m.title for m in members(RunContext(loaded, index, Config(ConfigModel()), (), DAY))]
+    return [m.title for m in members(context(loaded, Config(ConfigModel()), today=DAY))]
 
 
-def test_every_etcd_server_of_the_corpus_is_judged(shared_dir):
+def test_every_etcd_server_of_the_corpus_is_judged(corpus_dir):
     # every file where the recogniser finds an etcd server, and every file of etcd's own
     # repositories, has its expectation above
-    corpus = _corpus(shared_dir)
-    names = _manifests(corpus)
+    corpus = corpus_dir
+    names = corpus_manifests(corpus)
     with_servers = {name for name in names if _servers(corpus, name)}
     etcd_repos = {name for name in names if name.startswith("etcd-io__")}
     assert with_servers | etcd_repos <= set(EXPECTED)
     assert len(with_servers) == 19
 
 
-def test_no_nl3_finding_anywhere_else(shared_dir):
+def test_no_nl3_finding_anywhere_else(corpus_dir):
     # the other files (CNI installs, ingress controllers, CSI drivers, databases on slow classes,
     # linters' fixtures): no etcd server, so no NL3 finding; one file per run
-    corpus = _corpus(shared_dir)
-    others = [name for name in _manifests(corpus) if name not in EXPECTED]
+    corpus = corpus_dir
+    others = [name for name in corpus_manifests(corpus) if name not in EXPECTED]
     assert len(others) > 300
     noisy = {name: got for name in others if (got := _nl3(corpus, name))}
     assert noisy == {}
@@ -309,8 +292,8 @@ CLASSES = [
 
 
 @pytest.mark.parametrize(("name", "class_name", "rule"), CLASSES, ids=[c[1] for c in CLASSES])
-def test_corpus_storage_classes(shared_dir, tmp_path, name, class_name, rule):
-    corpus = _corpus(shared_dir)
+def test_corpus_storage_classes(corpus_dir, tmp_path, name, class_name, rule):
+    corpus = corpus_dir
     etcd = tmp_path / "etcd.yaml"
     etcd.write_text(textwrap.dedent(ETCD).replace("CLASS", class_name), "utf-8")
     report = lint(

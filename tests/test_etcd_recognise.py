@@ -23,7 +23,7 @@ from netlint.checks.etcd.recognise import (
 )
 from netlint.config import Config, ConfigModel
 from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import SourceFile
 
@@ -39,8 +39,7 @@ def run(*texts: str) -> RunContext:
     for i, text in enumerate(texts):
         text = textwrap.dedent(text)
         loaded.append(load_text(SourceFile(f"f{i}.yaml", None, tuple(text.splitlines())), text))
-    index, _ = build_index(loaded)
-    return RunContext(loaded, index, Config(ConfigModel()), (), DAY)
+    return context(loaded, Config(ConfigModel()), today=DAY)
 
 
 def vol(v: EtcdVolume) -> tuple[Any, ...]:

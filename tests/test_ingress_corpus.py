@@ -17,13 +17,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import corpus_manifests
 
 from netlint.api import lint
 from netlint.checks.ingress.recognise import recognise
 from netlint.checks.k8s import get
 from netlint.config import Config, ConfigModel
-from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import SourceFile
 
@@ -253,21 +253,6 @@ READ: dict[str, dict[str, tuple[str, str, list[str]] | None]] = {
 }
 
 
-def _corpus(shared_dir: Path) -> Path:
-    corpus = shared_dir / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"{corpus} is absent")
-    return corpus
-
-
-def _manifests(corpus: Path) -> list[str]:
-    return sorted(
-        p.relative_to(corpus).as_posix()
-        for p in corpus.rglob("*")
-        if p.is_file() and p.suffix in (".yaml", ".yml", ".json")
-    )
-
-
 def _nl2(corpus: Path, name: str) -> set[tuple[str, int]]:
     report = lint(
         [str(corpus / name)], Config(ConfigModel()), select=["NL2"], today=DAY, cwd=corpus
@@ -276,8 +261,8 @@ def _nl2(corpus: Path, name: str) -> set[tuple[str, int]]:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_nl2_findings_per_file(shared_dir, name):
-    corpus = _corpus(shared_dir)
+def test_nl2_findings_per_file(corpus_dir, name):
+    corpus = corpus_dir
     report = lint(
         [str(corpus / name)], Config(ConfigModel()), select=["NL2"], today=DAY, cwd=corpus
     )
@@ -286,14 +271,13 @@ def test_nl2_findings_per_file(shared_dir, name):
 
 
 @pytest.mark.parametrize("name", sorted(READ))
-def test_what_the_recogniser_reads(shared_dir, name):
-    corpus = _corpus(shared_dir)
+def test_what_the_recogniser_reads(corpus_dir, name):
+    corpus = corpus_dir
     text = (corpus / name).read_text("utf-8")
     loaded = [load_text(SourceFile(name, None, tuple(text.splitlines())), text)]
-    index, _ = build_index(loaded)
-    ctx = RunContext(loaded, index, Config(ConfigModel()), (), DAY)
+    ctx = context(loaded, Config(ConfigModel()), today=DAY)
     got: dict[str, tuple[str, str, list[str]] | None] = {}
-    for service in index.of_kind("Service"):
+    for service in ctx.index.of_kind("Service"):
         if get(service.data, ("spec", "type")) not in ("LoadBalancer", "NodePort"):
             continue
         found = recognise(ctx, service)
@@ -305,18 +289,18 @@ def test_what_the_recogniser_reads(shared_dir, name):
     assert got == READ[name]
 
 
-def test_every_file_of_the_ingress_repositories_is_judged(shared_dir):
-    corpus = _corpus(shared_dir)
-    found = {name for name in _manifests(corpus) if name.split("/", 1)[0] in REPOS}
+def test_every_file_of_the_ingress_repositories_is_judged(corpus_dir):
+    corpus = corpus_dir
+    found = {name for name in corpus_manifests(corpus) if name.split("/", 1)[0] in REPOS}
     assert found == set(EXPECTED)
 
 
-def test_no_nl2_finding_anywhere_else(shared_dir):
+def test_no_nl2_finding_anywhere_else(corpus_dir):
     # the other 300-odd files: application LoadBalancers and NodePorts (Argo CD, GKE samples,
     # guestbook, kube-score / kubeconform fixtures, a standalone Envoy) are not ingress
     # controllers; one file per run, as a user checks them
-    corpus = _corpus(shared_dir)
-    others = [name for name in _manifests(corpus) if name.split("/", 1)[0] not in REPOS]
+    corpus = corpus_dir
+    others = [name for name in corpus_manifests(corpus) if name.split("/", 1)[0] not in REPOS]
     assert len(others) > 250
     noisy = {name: got for name in others if (got := _nl2(corpus, name))}
     assert noisy == {}

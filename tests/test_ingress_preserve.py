@@ -19,7 +19,7 @@ from netlint.checks.ingress.model import Controller, Preservation
 from netlint.checks.ingress.preserve import go_bool, preservation
 from netlint.config import Config, ConfigModel
 from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import Resource, SourceFile
 
@@ -109,8 +109,7 @@ def run(*texts: str) -> RunContext:
     loaded = []
     for i, text in enumerate(texts):
         loaded.append(load_text(SourceFile(f"f{i}.yaml", None, tuple(text.splitlines())), text))
-    index, _ = build_index(loaded)
-    return RunContext(loaded, index, Config(ConfigModel()), (), dt.date(2026, 1, 1))
+    return context(loaded, Config(ConfigModel()), today=dt.date(2026, 1, 1))
 
 
 def judge(

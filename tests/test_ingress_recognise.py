@@ -20,7 +20,7 @@ from netlint.checks.ingress.recognise import (
 )
 from netlint.config import Config, ConfigModel
 from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import Resource, SourceFile
 
@@ -33,9 +33,8 @@ NAME = ("metadata", "name")
 def run(text: str, config: dict[str, Any] | None = None, path: str | None = None) -> RunContext:
     text = textwrap.dedent(text)
     loaded = [load_text(SourceFile("test.yaml", None, tuple(text.splitlines())), text)]
-    index, _ = build_index(loaded)
     model = ConfigModel.model_validate(config or {})
-    return RunContext(loaded, index, Config(model, path), (), DAY)
+    return context(loaded, Config(model, path), today=DAY)
 
 
 def svc(ctx: RunContext, name: str) -> Resource:

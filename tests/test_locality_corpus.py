@@ -100,31 +100,24 @@ EXPECTED: dict[str, set[tuple[str, int]]] = {
 }
 
 
-def _corpus(shared_dir: Path) -> Path:
-    corpus = shared_dir / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"{corpus} is absent")
-    return corpus
-
-
 def nl4(path: Path, corpus: Path) -> set[tuple[str, int]]:
     report = lint([str(path)], select=["NL4"], today=DAY, cwd=corpus)
     return {(f.rule, f.span.line) for f in report.active}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_corpus_file(shared_dir: Path, name: str) -> None:
-    corpus = _corpus(shared_dir)
+def test_corpus_file(corpus_dir: Path, name: str) -> None:
+    corpus = corpus_dir
     path = corpus / name
     assert path.is_file(), f"corpus file missing: {name}"
     assert nl4(path, corpus) == EXPECTED[name]
 
 
-def test_no_nl4_elsewhere(shared_dir: Path) -> None:
+def test_no_nl4_elsewhere(corpus_dir: Path) -> None:
     """Every other corpus manifest (CNI installs, ingress controllers, operators' CRDs, ...) gives
     no NL4 finding: their env values and ConfigMaps hold in-cluster names, file names and
     annotation keys, not places."""
-    corpus = _corpus(shared_dir)
+    corpus = corpus_dir
     unexpected = {}
     for path in sorted(corpus.rglob("*")):
         if not path.is_file() or path.suffix not in (".yaml", ".yml", ".json"):

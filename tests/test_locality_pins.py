@@ -17,7 +17,7 @@ import pytest
 from netlint.checks.locality.pins import hosts, pins, region_name
 from netlint.config import Config, ConfigModel
 from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import SourceFile
 
@@ -27,9 +27,8 @@ DAY = dt.date(2026, 1, 1)
 def run(text: str, provider: str | None = None) -> RunContext:
     text = textwrap.dedent(text)
     loaded = [load_text(SourceFile("f.yaml", None, tuple(text.splitlines())), text)]
-    index, _ = build_index(loaded)
     model = ConfigModel.model_validate({"cluster": {"provider": provider}} if provider else {})
-    return RunContext(loaded, index, Config(model), (), DAY)
+    return context(loaded, Config(model), today=DAY)
 
 
 def found(text: str, provider: str | None = None) -> list[tuple[Any, ...]]:

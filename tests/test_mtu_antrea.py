@@ -16,7 +16,7 @@ from netlint.checks.mtu import antrea
 from netlint.checks.mtu.model import Install, Where
 from netlint.config import ClusterProfile, Config, ConfigModel
 from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context as run_context
 from netlint.load import load_text
 from netlint.model import SourceFile
 from netlint.positions import span_of
@@ -42,9 +42,8 @@ def conf(*lines: str, head: str = HEAD) -> str:
 def context(text: str, cluster: dict[str, Any] | None = None, name: str = "m.yaml") -> RunContext:
     source = SourceFile(name, None, tuple(text.splitlines()))
     loaded = [load_text(source, text)]
-    index, _ = build_index(loaded)
     config = Config(ConfigModel(cluster=ClusterProfile(**(cluster or {}))))
-    return RunContext(loaded, index, config, (), dt.date(2026, 1, 1))
+    return run_context(loaded, config, today=dt.date(2026, 1, 1))
 
 
 def line_of(where: Where | None) -> int | None:

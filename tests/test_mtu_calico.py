@@ -14,8 +14,7 @@ from netlint.api import lint
 from netlint.checks.mtu import calico
 from netlint.checks.mtu.model import Install
 from netlint.config import Config, ConfigModel
-from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import SourceFile
 
@@ -30,8 +29,7 @@ def installs(*files: tuple[str, str], cfg: Config | None = None) -> list[Install
     loaded = [
         load_text(SourceFile(name, None, tuple(text.splitlines())), text) for name, text in files
     ]
-    index, _ = build_index(loaded)
-    ctx = RunContext(loaded, index, cfg or Config(ConfigModel()), (), DAY)
+    ctx = context(loaded, cfg or Config(ConfigModel()), today=DAY)
     return list(calico.collect(ctx))
 
 

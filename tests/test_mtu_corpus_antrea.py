@@ -15,8 +15,7 @@ import pytest
 from netlint.api import lint, read_file
 from netlint.checks.mtu import antrea
 from netlint.config import Config, ConfigModel
-from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.inputs import discover
 from netlint.load import Limits
 
@@ -86,8 +85,7 @@ def test_corpus_file(corpus, name):
 def _installs(path: Path) -> list[tuple[str, list[tuple[int, int]], list[tuple[str, int]]]]:
     found = discover([str(path)], None, "-")
     loaded = [read_file(item, None, Limits()) for item in found.files]
-    index, _ = build_index(loaded)
-    ctx = RunContext(loaded, index, Config(ConfigModel()), (), dt.date(2026, 1, 1))
+    ctx = context(loaded, Config(ConfigModel()), today=dt.date(2026, 1, 1))
     out = []
     for inst in antrea.collect(ctx):
         knobs = [(k.value, k.where.span.line if k.where.span else 0) for k in inst.knobs]

@@ -5,15 +5,13 @@ files that matter what the extractor read, so that "no finding" is for the right
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from netlint.api import lint
 from netlint.checks.mtu import calico
 from netlint.config import Config, ConfigModel
-from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import SourceFile
 
@@ -179,16 +177,9 @@ READ = {
 }
 
 
-def _corpus(shared_dir: Path) -> Path:
-    corpus = shared_dir / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"{corpus} is absent")
-    return corpus
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_nl1_findings_per_file(shared_dir, name):
-    corpus = _corpus(shared_dir)
+def test_nl1_findings_per_file(corpus_dir, name):
+    corpus = corpus_dir
     path = corpus / name
     report = lint([str(path)], Config(ConfigModel()), select=["NL1"], today=DAY, cwd=corpus)
     got = {(f.rule, f.span.line) for f in report.active}
@@ -196,12 +187,11 @@ def test_nl1_findings_per_file(shared_dir, name):
 
 
 @pytest.mark.parametrize("name", sorted(READ))
-def test_what_the_extractor_reads(shared_dir, name):
-    corpus = _corpus(shared_dir)
+def test_what_the_extractor_reads(corpus_dir, name):
+    corpus = corpus_dir
     text = (corpus / name).read_text("utf-8")
     loaded = [load_text(SourceFile(name, None, tuple(text.splitlines())), text)]
-    index, _ = build_index(loaded)
-    ctx = RunContext(loaded, index, Config(ConfigModel()), (), DAY)
+    ctx = context(loaded, Config(ConfigModel()), today=DAY)
     got = [
         (
             inst.title,
@@ -213,8 +203,8 @@ def test_what_the_extractor_reads(shared_dir, name):
     assert got == READ[name]
 
 
-def test_every_calico_file_of_the_corpus_is_judged(shared_dir):
-    corpus = _corpus(shared_dir)
+def test_every_calico_file_of_the_corpus_is_judged(corpus_dir):
+    corpus = corpus_dir
     found = set()
     for path in corpus.rglob("*"):
         if not path.is_file() or path.suffix not in (".yaml", ".yml", ".json"):

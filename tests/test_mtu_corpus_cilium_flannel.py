@@ -18,8 +18,7 @@ import pytest
 from netlint.api import lint
 from netlint.checks.mtu import cilium, flannel
 from netlint.config import Config, ConfigModel
-from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import SourceFile
 
@@ -101,8 +100,7 @@ def test_nl1_findings_per_file(corpus, name):
 def test_what_the_extractors_read(corpus, name):
     path = corpus / name
     loaded = [load_text(SourceFile(str(path), None), path.read_text("utf-8"))]
-    index, _ = build_index(loaded)
-    ctx = RunContext(loaded, index, Config(ConfigModel()), (), dt.date(2026, 1, 1))
+    ctx = context(loaded, Config(ConfigModel()), today=dt.date(2026, 1, 1))
     read = [
         (
             inst.title,

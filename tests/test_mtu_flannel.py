@@ -16,8 +16,7 @@ from netlint.api import lint
 from netlint.checks.mtu import flannel, jsontext
 from netlint.checks.mtu.model import Install
 from netlint.config import ClusterProfile, Config, ConfigModel
-from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import SourceFile, Span
 
@@ -31,8 +30,7 @@ def config(node_mtu: int | None = None) -> Config:
 
 def collect(files: dict[str, str]) -> list[Install]:
     loaded = [load_text(SourceFile(name, None), text) for name, text in files.items()]
-    index, _ = build_index(loaded)
-    ctx = RunContext(loaded, index, config(), (), dt.date(2026, 1, 1))
+    ctx = context(loaded, config(), today=dt.date(2026, 1, 1))
     return list(flannel.collect(ctx))
 
 

@@ -18,7 +18,7 @@ from netlint.checks.mtu.ini import parse_ini
 from netlint.checks.mtu.model import Install, Where
 from netlint.config import ClusterProfile, Config, ConfigModel
 from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context as run_context
 from netlint.load import load_text
 from netlint.model import Fix, SourceFile
 from netlint.positions import span_of
@@ -33,9 +33,8 @@ DROPPED = (
 def context(text: str, cluster: dict[str, Any] | None = None) -> RunContext:
     source = SourceFile("m.yaml", None, tuple(text.splitlines()))
     loaded = [load_text(source, text)]
-    index, _ = build_index(loaded)
     config = Config(ConfigModel(cluster=ClusterProfile(**(cluster or {}))))
-    return RunContext(loaded, index, config, (), dt.date(2026, 1, 1))
+    return run_context(loaded, config, today=dt.date(2026, 1, 1))
 
 
 def line_of(where: Where | None) -> int | None:

@@ -22,7 +22,7 @@ from netlint.checks.storage import (
 from netlint.config import Config, ConfigModel
 from netlint.config import Media as ConfigMedia
 from netlint.context import RunContext
-from netlint.engine import build_index
+from netlint.engine import context
 from netlint.load import load_text
 from netlint.model import Related, Resource, SourceFile
 
@@ -64,9 +64,8 @@ def pvc(name: str = "data") -> str:
 
 def run(files: dict[str, str], cluster: dict[str, Any] | None = None) -> RunContext:
     loaded = [load_text(SourceFile(path, None), text) for path, text in files.items()]
-    index, _ = build_index(loaded)
     model = ConfigModel.model_validate({"cluster": cluster or {}})
-    return RunContext(loaded, index, Config(model, ".netlint.yaml"), (), dt.date(2026, 1, 1))
+    return context(loaded, Config(model, ".netlint.yaml"), today=dt.date(2026, 1, 1))
 
 
 def claim(ctx: RunContext, name: str = "data") -> Resource:
@@ -966,9 +965,8 @@ def test_profile_ephemeral_passes_through() -> None:
 
 def test_config_without_a_file() -> None:
     loaded = [load_text(SourceFile("a.yaml", None), pvc())]
-    index, _ = build_index(loaded)
     model = ConfigModel.model_validate({"cluster": {"storage_classes": {"x": "local"}}})
-    ctx = RunContext(loaded, index, Config(model), (), dt.date(2026, 1, 1))
+    ctx = context(loaded, Config(model), today=dt.date(2026, 1, 1))
     assert resolve(ctx, "x", claim(ctx)).why == (
         "StorageClass x: local per cluster.storage_classes in the configuration"
     )
