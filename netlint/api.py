@@ -10,9 +10,9 @@ from pathlib import Path as FsPath
 
 from netlint.catalog import RuleMeta, load_rules
 from netlint.config import Config
-from netlint.inputs import InputFile, discover
-from netlint.load import Limits, LoadedFile, decode, encoding_problem, load_text
-from netlint.model import Finding, Severity, SourceFile
+from netlint.inputs import InputFile, TooBig, discover, read_error, read_input
+from netlint.load import REFUSED, Limits, LoadedFile, Problem, decode, encoding_problem, load_text
+from netlint.model import Finding, Severity, SourceFile, Span
 
 
 @dataclass
@@ -41,9 +41,16 @@ class Report:
 
 def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFile:
     """Read and parse one input. Raises OSError for I/O problems (the caller reports them)."""
-    raw = stdin if item.path is None else item.path.read_bytes()
-    text, reason = decode(raw or b"")
     abspath = None if item.path is None else str(item.path.resolve())
+    try:
+        raw = (
+            stdin_bytes(stdin, limits)
+            if item.path is None
+            else read_input(item.path, limits.max_file_bytes)
+        )
+    except TooBig as exc:
+        return refused(SourceFile(item.display, abspath, ()), exc.describe())
+    text, reason = decode(raw or b"")
     if text is None:
         source = SourceFile(item.display, abspath, ())
         loaded = LoadedFile(source)
@@ -51,6 +58,21 @@ def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFil
         return loaded
     source = SourceFile(item.display, abspath, tuple(text.splitlines()))
     return load_text(source, text, limits)
+
+
+def stdin_bytes(stdin: bytes | None, limits: Limits) -> bytes:
+    data = stdin or b""
+    if len(data) > limits.max_file_bytes:
+        # the CLI reads at most one byte more than the limit: the size is unknown
+        raise TooBig(None, limits.max_file_bytes)
+    return data
+
+
+def refused(source: SourceFile, message: str) -> LoadedFile:
+    """A file that is not read at all (limits.max_file_bytes): one finding on line 1."""
+    loaded = LoadedFile(source)
+    loaded.problems.append(Problem(REFUSED, Span(1, 1, 1, 2), message, key="max-file-bytes"))
+    return loaded
 
 
 def lint(
@@ -97,15 +119,14 @@ def _lint(
     config = config or Config(__import__("netlint.config").config.ConfigModel())
     all_rules = rules if rules is not None else load_rules()
     found = discover(list(paths), cwd, stdin_filename)
-    lim = config.model.limits
-    limits = Limits(lim.max_depth, lim.max_nodes_per_document)
+    limits = Limits.of(config.model.limits)
     loaded: list[LoadedFile] = []
     errors = list(found.errors)
     for item in found.files:
         try:
             loaded.append(read_file(item, stdin, limits))
         except OSError as exc:
-            errors.append(f"{item.display}: cannot read: {exc.strerror or exc}")
+            errors.append(f"{item.display}: cannot read: {read_error(exc)}")
     result = engine.run(
         loaded, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
     )

@@ -206,7 +206,9 @@ def check(
     targets = paths or ["."]
     cfg = _load_config(config, targets)
     all_rules = _rules()
-    stdin = sys.stdin.buffer.read() if "-" in targets else None
+    # one byte past the limit is enough to refuse a too big input without holding all of it
+    max_stdin = cfg.model.limits.max_file_bytes + 1
+    stdin = sys.stdin.buffer.read(max_stdin) if "-" in targets else None
     known: set[str] | None = None
     if baseline is not None:
         try:

@@ -208,6 +208,21 @@ class LimitsModel(_Model):
     max_nodes_per_document: int = Field(
         default=2_000_000, ge=1000, description="Most nodes per document (with aliases expanded)."
     )
+    max_nodes_per_file: int = Field(
+        default=5_000_000,
+        ge=1000,
+        description="Most nodes per file, all documents together (with aliases expanded).",
+    )
+    max_file_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="Largest file (or stdin) read, in bytes; a bigger one is refused unread.",
+    )
+    max_documents_per_file: int = Field(
+        default=10_000,
+        ge=1,
+        description="Most YAML documents checked per file; the rest are refused.",
+    )
 
 
 class IngressMatcher(_Model):

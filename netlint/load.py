@@ -26,6 +26,7 @@ ENCODING = "encoding"
 DUPLICATE_KEY = "duplicate-key"
 TEMPLATE = "template"
 LIMIT = "limit"
+REFUSED = "refused"  # a whole file not read (too big); see api.read_file
 
 _DOC_START = re.compile(r"^---(?=[ \t]|$)", re.M)
 _SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
@@ -81,6 +82,14 @@ class Limits:
 
     max_depth: int = 400
     max_nodes_per_document: int = 2_000_000  # counted with alias expansion
+    max_nodes_per_file: int = 5_000_000  # all documents together, with alias expansion
+    max_file_bytes: int = 8 * 1024 * 1024
+    max_documents_per_file: int = 10_000
+
+    @classmethod
+    def of(cls, model: Any) -> Limits:
+        """From the config's `limits:` section (netlint.config.LimitsModel)."""
+        return cls(**{f: getattr(model, f) for f in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,7 @@ class LoadedFile:
 
 
 class _TooBig(Exception):
-    def __init__(self, message: str, node: Node) -> None:
+    def __init__(self, message: str, node: Node | None) -> None:
         super().__init__(message)
         self.message = message
         self.node = node
@@ -139,12 +148,30 @@ def decode(raw: bytes) -> tuple[str | None, str | None]:
             except UnicodeDecodeError as exc:
                 return None, f"not valid {codec.upper()} at byte {exc.start + len(bom)}"
     if b"\x00" in raw[:8192]:
-        return None, "binary file (NUL bytes); not YAML or JSON"
+        return None, _nul_reason(raw)
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, f"not valid UTF-8 (byte {exc.start}, line {line}); save the file as UTF-8"
+
+
+def _nul_reason(raw: bytes) -> str:
+    """NUL bytes: UTF-16/32 text without a byte-order mark (its start decodes to printable
+    text starting with ASCII in that encoding), else binary."""
+    for codec in ("utf-32-be", "utf-32-le", "utf-16-be", "utf-16-le"):
+        try:
+            head = codecs.getincrementaldecoder(codec)().decode(raw[:4096], final=False)
+        except UnicodeDecodeError:
+            continue
+        printable = all(ch.isprintable() or ch in "\t\r\n" for ch in head)
+        # YAML starts with ASCII (a key, `-`, `#`, `---`), as YAML 1.2 section 5.2 assumes
+        if head and head[0].isascii() and printable:
+            return (
+                f"{codec.upper()} text without a byte-order mark; save the file as UTF-8 (or "
+                "start it with a byte-order mark)"
+            )
+    return "binary file (NUL bytes); not YAML or JSON"
 
 
 def encoding_problem(reason: str, raw: bytes) -> Problem:
@@ -186,6 +213,7 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     offset_line = 0
     chunk = text
     index = 0
+    nodes = 0  # built so far in this file, aliases expanded (limits.max_nodes_per_file)
     has_braces = "{{" in text
     while True:
         loader = CSafeLoader(chunk)
@@ -194,7 +222,10 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
                 node = loader.get_node()
                 if _is_empty(node):
                     continue
-                _add_document(out, node, index, limits, has_braces)
+                if index >= limits.max_documents_per_file:
+                    out.problems.append(too_many_documents(node, limits, index))
+                    break
+                nodes += _add_document(out, node, index, limits, has_braces, nodes)
                 index += 1
             break
         except (MarkedYAMLError, YAMLError) as exc:
@@ -271,24 +302,51 @@ def _is_empty(node: Node) -> bool:
     )
 
 
-def _add_document(out: LoadedFile, node: Node, index: int, limits: Limits, templates: bool) -> None:
-    builder = _Builder(out, index, limits, templates)
+def _start_span(node: Node) -> Span:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    return Span(line, col, line, col + 1)
+
+
+def too_many_documents(node: Node, limits: Limits, index: int) -> Problem:
+    line = node.start_mark.line + 1
+    return Problem(
+        LIMIT,
+        Span(line, 1, line, 2),
+        f"more than {limits.max_documents_per_file} documents in one file; this one and all "
+        f"after it (from line {line}) are not checked (limit: limits.max_documents_per_file; "
+        "raise it in the config or split the file)",
+        key="max-documents",
+        doc_index=index,
+    )
+
+
+def _add_document(
+    out: LoadedFile, node: Node, index: int, limits: Limits, templates: bool, used: int = 0
+) -> int:
+    """Build one document's data; returns the number of nodes built (for the file budget)."""
+    builder = _Builder(out, index, limits, templates, used)
     try:
         data = builder.build(node, 0)
     except _TooBig as exc:
-        out.problems.append(Problem(LIMIT, node_span(exc.node), exc.message, exc.message, index))
-        return
+        span = node_span(exc.node) if exc.node is not None else _start_span(node)
+        out.problems.append(Problem(LIMIT, span, exc.message, exc.message, index))
+        return builder.count
     out.documents.append(Document(out.file, index, node, data))
+    return builder.count
 
 
 class _Builder:
     """Node tree -> plain data (dict/list/str/int/float/bool/None), recording duplicate keys."""
 
-    def __init__(self, out: LoadedFile, index: int, limits: Limits, templates: bool) -> None:
+    def __init__(
+        self, out: LoadedFile, index: int, limits: Limits, templates: bool, used: int = 0
+    ) -> None:
         self.out = out
         self.index = index
         self.limits = limits
         self.count = 0
+        # the documents before this one have built `used` nodes of the file's budget
+        self.budget = min(limits.max_nodes_per_document, limits.max_nodes_per_file - used)
         self.active: set[int] = set()
         self.templates = templates  # the text has `{{`: look for unrendered Helm actions
 
@@ -325,12 +383,8 @@ class _Builder:
 
     def build(self, node: Node, depth: int) -> Any:
         self.count += 1
-        if self.count > self.limits.max_nodes_per_document:
-            raise _TooBig(
-                f"document expands to more than {self.limits.max_nodes_per_document} nodes "
-                "(alias bomb?); not checked (limit: limits.max_nodes_per_document)",
-                node,
-            )
+        if self.count > self.budget:
+            raise _TooBig(self._budget_message(), None)  # reported at the document's start
         if isinstance(node, ScalarNode):
             if self.templates:
                 self._template(node)
@@ -353,6 +407,19 @@ class _Builder:
             return None
         finally:
             self.active.discard(ident)
+
+    def _budget_message(self) -> str:
+        limits = self.limits
+        if self.budget == limits.max_nodes_per_document:
+            return (
+                f"document expands to more than {limits.max_nodes_per_document} nodes "
+                "(alias bomb?); not checked (limit: limits.max_nodes_per_document)"
+            )
+        return (
+            f"the documents of this file expand to more than {limits.max_nodes_per_file} nodes "
+            "together (alias bombs?); this document is not checked (limit: "
+            "limits.max_nodes_per_file)"
+        )
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}

@@ -25,6 +25,7 @@ _PROBLEM_MESSAGES = {
     "point in the document was checked",
     load.ENCODING: "cannot read the file as YAML: {}",
     load.LIMIT: "document refused: {}",
+    load.REFUSED: "file not checked: {}",
     load.DUPLICATE_KEY: "{}: delete one of the two entries so the manifest says what is applied",
     load.TEMPLATE: "{}. Lint the rendered output instead: "
     "`helm template ./chart | netlint check -`",
@@ -44,7 +45,7 @@ def _problem_hits(ctx: RunContext, *codes: str) -> Iterator[Hit]:
 
 
 def yaml_syntax(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    return _problem_hits(ctx, load.SYNTAX, load.ENCODING, load.LIMIT)
+    return _problem_hits(ctx, load.SYNTAX, load.ENCODING, load.LIMIT, load.REFUSED)
 
 
 def duplicate_key(ctx: RunContext, params: Any) -> Iterator[Hit]:
