@@ -76,7 +76,8 @@ def _walk(root: FsPath, base: FsPath, out: Discovery, seen: set[str]) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            out.errors.append(f"{display_path(folder, base)}: {exc.strerror or exc}")
+            where = display_path(folder, base)
+            out.errors.append(f"{where}: cannot list the directory: {read_error(exc)}")
             continue
         for entry in entries:
             if entry.name.startswith("."):

@@ -232,6 +232,8 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = mark.line if mark is not None else 0
             col = mark.column if mark is not None else 0
+            if mark is None and isinstance(getattr(exc, "position", None), int):
+                line, col = _reader_position(chunk, getattr(exc, "position", 0))
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             context = getattr(exc, "context", None)
             message = f"{problem} ({context})" if context else str(problem)
@@ -259,6 +261,14 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     if "# Source:" in text:
         _attach_sources(out, text)
     return out
+
+
+def _reader_position(chunk: str, position: int) -> tuple[int, int]:
+    """0-based line and column of a reader error (a character YAML forbids, such as NUL):
+    libyaml gives only a byte offset into the UTF-8 text."""
+    raw = chunk.encode("utf-8", "surrogatepass")
+    start = raw.rfind(b"\n", 0, position) + 1
+    return raw.count(b"\n", 0, position), len(raw[start:position].decode("utf-8", "replace"))
 
 
 def _lines_of(text: str, offsets: list[int]) -> list[int]:
