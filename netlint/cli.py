@@ -228,10 +228,12 @@ def check(
         )
     except (SelectionError, CatalogError) as exc:
         raise _fail(str(exc)) from None
+    from netlint.report.escape import visible  # file names can hold escape sequences too
+
     for notice in report.notices:
-        typer.echo(f"netlint: {notice}", err=True)
+        typer.echo(f"netlint: {visible(notice)}", err=True)
     for error in report.errors:
-        typer.echo(f"netlint: {error}", err=True)
+        typer.echo(f"netlint: {visible(error)}", err=True)
     chosen = (
         fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     )
