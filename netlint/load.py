@@ -216,7 +216,11 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     nodes = 0  # built so far in this file, aliases expanded (limits.max_nodes_per_file)
     has_braces = "{{" in text
     while True:
-        loader = CSafeLoader(chunk)
+        try:
+            loader = CSafeLoader(chunk)
+        except UnicodeEncodeError as exc:  # lone surrogates: text that no bytes decode to
+            out.problems.append(_unencodable(chunk, exc))
+            break
         try:
             while loader.check_node():
                 node = loader.get_node()
@@ -234,6 +238,7 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
             col = mark.column if mark is not None else 0
             if mark is None and isinstance(getattr(exc, "position", None), int):
                 line, col = _reader_position(chunk, getattr(exc, "position", 0))
+            line, col = _on_a_line(out.file.lines, line, col)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             context = getattr(exc, "context", None)
             message = f"{problem} ({context})" if context else str(problem)
@@ -261,6 +266,21 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     if "# Source:" in text:
         _attach_sources(out, text)
     return out
+
+
+def _unencodable(chunk: str, exc: UnicodeEncodeError) -> Problem:
+    line = chunk.count("\n", 0, exc.start) + 1
+    reason = f"not encodable as UTF-8 (character {exc.start}, line {line})"
+    return Problem(ENCODING, Span(line, 1, line, 1), reason, key="unencodable")
+
+
+def _on_a_line(lines: tuple[str, ...], line0: int, col0: int) -> tuple[int, int]:
+    """libyaml puts an error at the end of the stream on the line after the last one (the file
+    ends inside a flow collection or without a final newline): point at the end of the last
+    line instead, so the finding is on a line the file has."""
+    if line0 < len(lines) or not lines:
+        return (line0, col0) if lines else (0, 0)
+    return len(lines) - 1, len(lines[-1])
 
 
 def _reader_position(chunk: str, position: int) -> tuple[int, int]:

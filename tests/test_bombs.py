@@ -201,11 +201,12 @@ def test_broken_megabyte_line_is_a_syntax_finding(tmp_path: Path) -> None:
     )
     result = check(tmp_path, "line.yaml")
     assert result.returncode == 1, result.describe()
+    line = "  k: [" + "x, " * 350_000
     assert result.findings() == [
         (
             "NL001",
-            7,
-            1,
+            6,
+            len(line) + 1,  # the end of the last line (libyaml says: the line after it)
             "YAML syntax error: did not find expected node content (while parsing a flow node). "
             "kubectl and Helm reject this file; nothing after this point in the document was "
             "checked",

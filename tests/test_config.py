@@ -351,7 +351,7 @@ BROKEN_YAML = [
     pytest.param(
         "cluster: [\n",
         [
-            ".netlint.yaml:2: invalid YAML: did not find expected node content "
+            ".netlint.yaml:1: invalid YAML: did not find expected node content "
             "(while parsing a flow node)"
         ],
         id="yaml-syntax-error",

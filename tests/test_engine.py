@@ -99,7 +99,7 @@ def test_findings_sorted_by_file_line_column_rule(tmp_path: Path):
         ("a.yaml", 1, "NL003"),
         ("a.yaml", 2, "NL002"),
         ("a.yaml", 4, "NL003"),
-        ("b.yaml", 2, "NL001"),
+        ("b.yaml", 1, "NL001"),  # the end of the last line, where the file ends in `[`
     ]
 
 
@@ -114,7 +114,7 @@ def test_helm_source_template_is_on_findings(tmp_path: Path):
     )
     assert [(f.rule, f.file.path, f.span.line, f.source_template) for f in report.findings] == [
         ("NL002", "render.yaml", 9, "web/templates/cm.yaml"),
-        ("NL001", "render.yaml", 13, "web/templates/broken.yaml"),
+        ("NL001", "render.yaml", 12, "web/templates/broken.yaml"),
     ]
 
 

@@ -378,7 +378,7 @@ def test_hostile_values_are_escaped_in_text_output(tmp_path: Path) -> None:
     assert _only_newlines(result.stdout) and _only_newlines(result.stderr)
     heads = [line for line in result.stdout.splitlines() if line.startswith("d/")]
     assert heads == [  # "evil\x1b..." sorts before "evil.yaml"
-        r"d/evil\x1b[2J\n::error::x.yaml:2:1: error NL001 YAML syntax error: did not find "
+        r"d/evil\x1b[2J\n::error::x.yaml:1:6: error NL001 YAML syntax error: did not find "
         "expected ',' or ']' (while parsing a flow sequence). kubectl and Helm reject this "
         "file; nothing after this point in the document was checked",
         r"d/evil.yaml:7:5: warning NL006 suppression annotation ignore.netlint.io/NL\x1b]8;;"
@@ -416,7 +416,7 @@ def test_hostile_values_cannot_inject_workflow_commands(tmp_path: Path) -> None:
         "::error",
         "netlint:",
     ]
-    assert lines[0].startswith(r"::error file=d/evil\x1b[2J\n%3A%3Aerror%3A%3Ax.yaml,line=2,col=1,")
+    assert lines[0].startswith(r"::error file=d/evil\x1b[2J\n%3A%3Aerror%3A%3Ax.yaml,line=1,col=6,")
     for line in lines[:5]:
         assert line.count("::") >= 2
         head, _, message = line.partition("::")[2].partition("::")
