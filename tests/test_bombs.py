@@ -7,10 +7,14 @@ generous hang guard only); `pytest -s` prints each run's seconds and MiB.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_cli
 from measure import MAX_RSS_BYTES, Measured, run_measured
+
+from netlint.config import LimitsModel
 
 MiB = 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 8 * MiB
@@ -242,3 +246,30 @@ def test_document_limit_is_configurable_and_checks_the_ones_before(tmp_path: Pat
         ("NL003", 3),
         ("NL001", 5),
     ]
+
+
+def test_readme_lists_every_limit_with_its_default() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Untrusted input", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\s*\| `(\w+)` \| (\d+)", section, re.M))
+    assert {k: int(v) for k, v in rows.items()} == LimitsModel().model_dump()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "limits:\n  max_file_bytes: 10\n",
+            ".netlint.yaml:2: limits.max_file_bytes: must be at least 1024, got 10",
+        ),
+        (
+            "limits:\n  max_documents_per_file: 0\n",
+            ".netlint.yaml:2: limits.max_documents_per_file: must be at least 1, got 0",
+        ),
+    ],
+)
+def test_limits_are_validated(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / ".netlint.yaml").write_text(text)
+    (tmp_path / "m.yaml").write_text(CONFIG_MAP.format(1))
+    result = run_cli("check", "m.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, message + "\n")

@@ -37,7 +37,7 @@ def test_random_bytes_under_other_names(raw: bytes, name: str) -> None:
     assert_properties(raw, name)
 
 
-@scaled(150)
+@scaled(100)
 @given(yaml_text())
 def test_yaml_shaped_text(text: str) -> None:
     assert_properties(text.encode("utf-8"))
@@ -49,7 +49,7 @@ def test_yaml_shaped_text_in_other_encodings(text: str, codec: str) -> None:
     assert_properties(text.encode(codec, "surrogatepass"))
 
 
-@scaled(150)
+@scaled(100)
 @given(st.data())
 def test_mutated_corpus_files(data: st.DataObject) -> None:
     if not corpus_files():

@@ -109,6 +109,23 @@ def test_tags_in_manifests_and_config_run_nothing_through_the_cli(tmp_path: Path
     assert not sentinel.exists()
 
 
+def test_rule_metadata_with_a_python_tag_is_a_validation_error(tmp_path: Path) -> None:
+    from netlint.catalog import CatalogError, load_rules
+
+    sentinel = tmp_path / "pwned"
+    folder = tmp_path / "rules" / "NL001-invalid-yaml"
+    folder.mkdir(parents=True)
+    original = (ROOT / "rules" / "NL001-invalid-yaml" / "rule.yaml").read_text("utf-8")
+    evil = f'check: !!python/object/apply:os.system ["touch {sentinel}"]'
+    (folder / "rule.yaml").write_text(original.replace("check: yaml-syntax", evil))
+    with pytest.raises(CatalogError) as caught:
+        load_rules(tmp_path / "rules")
+    assert caught.value.messages == [
+        f"{folder / 'rule.yaml'}:3: check: expected a string, got a list"
+    ]
+    assert not sentinel.exists()
+
+
 # --- no network, no processes -----------------------------------------------------------------
 
 # Audit events (PEP 578) that a plain `netlint check` must never raise.
@@ -126,25 +143,39 @@ _GUARD = textwrap.dedent(
             raise RuntimeError(f"forbidden during a check: {event}")
 
     sys.addaudithook(hook)
+    import json
     from netlint.cli import main
 
+    codes = []
     try:
-        main()
+        for argv in json.loads(sys.argv[1]):  # several runs in one guarded interpreter
+            sys.argv = ["netlint", *argv]
+            try:
+                main()
+            except SystemExit as exc:
+                codes.append(exc.code)
     finally:
         if seen:
             sys.stderr.write("FORBIDDEN " + " ".join(sorted(set(seen))) + "\\n")
+        sys.stderr.write(f"EXIT {codes}\\n")
     """
 )
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
-def test_a_check_opens_no_socket_and_starts_no_process(
-    tmp_path: Path, fmt: str, corpus_dir: Path
-) -> None:
-    """The whole corpus and the examples, every format, under an audit hook that refuses (and
-    records) any socket, HTTP, process or foreign-library call."""
+def test_a_check_opens_no_socket_and_starts_no_process(tmp_path: Path, corpus_dir: Path) -> None:
+    """The whole corpus and the examples in every format, under an audit hook that refuses
+    (and records) any socket, HTTP, process or foreign-library call."""
+    runs = [
+        ["check", "--format", fmt, "--output", str(tmp_path / f"out.{fmt}"), *paths]
+        for fmt, paths in (
+            ("sarif", [str(corpus_dir), "examples"]),
+            ("json", ["examples"]),
+            ("text", ["examples"]),
+            ("github", ["examples"]),
+        )
+    ]
     proc = subprocess.run(
-        [sys.executable, "-c", _GUARD, "check", "--format", fmt, str(corpus_dir), "examples"],
+        [sys.executable, "-c", _GUARD, json.dumps(runs)],
         capture_output=True,
         cwd=ROOT,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
@@ -154,7 +185,8 @@ def test_a_check_opens_no_socket_and_starts_no_process(
     stderr = proc.stderr.decode()
     assert "FORBIDDEN" not in stderr
     assert "internal error" not in stderr and "Traceback" not in stderr, stderr[-2000:]
-    assert proc.returncode == 1  # the corpus has findings; nothing was refused
+    # every run finished with findings (the corpus and the examples have some), none refused
+    assert stderr.splitlines()[-1] == "EXIT [1, 1, 1, 1]", stderr[-2000:]
 
 
 def test_the_audit_guard_does_catch_a_connection(tmp_path: Path) -> None:
@@ -164,7 +196,7 @@ def test_the_audit_guard_does_catch_a_connection(tmp_path: Path) -> None:
         "import socket\ndef main():\n    socket.create_connection(('192.0.2.1', 9), timeout=1)",
     )
     proc = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, timeout=60, check=False
+        [sys.executable, "-c", probe, "[[]]"], capture_output=True, timeout=60, check=False
     )
     assert "FORBIDDEN socket." in proc.stderr.decode()
 
