@@ -41,7 +41,7 @@ class Report:
 
 def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFile:
     """Read and parse one input. Raises OSError for I/O problems (the caller reports them)."""
-    abspath = None if item.path is None else str(item.path.resolve())
+    abspath = None if item.path is None else _absolute(item.path)
     try:
         raw = (
             stdin_bytes(stdin, limits)
@@ -58,6 +58,13 @@ def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFil
         return loaded
     source = SourceFile(item.display, abspath, tuple(text.splitlines()))
     return load_text(source, text, limits)
+
+
+def _absolute(path: FsPath) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # became a link loop after discovery (RuntimeError < 3.13)
+        return str(FsPath.cwd() / path)
 
 
 def stdin_bytes(stdin: bytes | None, limits: Limits) -> bytes:

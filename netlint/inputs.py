@@ -139,6 +139,8 @@ def read_error(exc: OSError) -> str:
         return "it was removed after the run found it"
     if isinstance(exc, PermissionError):
         return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (the link leads back to itself)"
     return str(exc.strerror or exc)
 
 

@@ -283,6 +283,30 @@ def test_file_removed_between_discovery_and_reading(
     assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["NL002"]
 
 
+def test_file_replaced_by_a_link_loop_after_discovery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: resolving the path of a file that became a link loop raised RuntimeError
+    (Python before 3.13), which is no OSError: the run crashed instead of reporting it."""
+    (tmp_path / "a-loop.yaml").write_text(OK)
+    (tmp_path / "b-dup.yaml").write_text(DUP)
+    found = api.discover
+
+    def discover_then_loop(*args: Any, **kwargs: Any) -> Any:
+        result = found(*args, **kwargs)
+        (tmp_path / "a-loop.yaml").unlink()
+        (tmp_path / "a-loop.yaml").symlink_to("a-loop.yaml")
+        return result
+
+    monkeypatch.setattr(api, "discover", discover_then_loop)
+    monkeypatch.chdir(tmp_path)
+    report = api.lint(["."], cwd=tmp_path)
+    assert report.errors == [
+        "a-loop.yaml: cannot read: symbolic link loop (the link leads back to itself)"
+    ]
+    assert [(f.rule, f.span.line) for f in report.findings] == [DUP_FINDING]
+
+
 # --- permission denied, for real -------------------------------------------------------------
 # CI runs as root, and root reads files whatever their mode. So the run happens in a forked
 # child that has dropped to uid/gid 65534 (nobody): the kernel refuses the open exactly as it
