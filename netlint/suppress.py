@@ -125,6 +125,10 @@ def read_baseline(path: FsPath) -> set[str]:
             f"{path}:{exc.lineno}: not a netlint baseline: invalid JSON: {exc.msg} "
             f"(column {exc.colno}); write a new one with --write-baseline"
         ) from None
+    except (ValueError, RecursionError) as exc:  # a number past int()'s digit limit, deep nesting
+        raise BaselineError(
+            f"{path}:1: not a netlint baseline: {exc}; write a new one with --write-baseline"
+        ) from None
     expected = 'expected {"version": 1, "findings": [{"fingerprint": ...}, ...]}'
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise BaselineError(f"{path}:1: not a netlint baseline: {expected}")

@@ -76,6 +76,8 @@ SCALARS = [
     "eu-west-1", "us-east-1", "norwayeast", "--data-dir=/var/lib/etcd", "etcd", "quay.io/etcd",
     "/var/lib/etcd", "{{ .Values.x }}", "2001-12-14", "-", "?", ":", "#", "|", ">", "@", "`",
     "'", '"', "\\", "é", "日本", "\u202e", "\x1b[2J", "::add-mask::x", "%",
+    "7" * 4400,  # more digits than int() converts
+    '{"Backend": {"Type": "vxlan", "MTU": ' + "[" * 1500 + "]" * 1500 + "}}",  # deep JSON
 ]  # fmt: skip
 TAGS = ["!!str", "!!int", "!!map", "!!seq", "!!binary", "!!set", "!custom",
         "!!python/object/apply:os.system", "!<tag:example.com,2000:x>", "!"]  # fmt: skip

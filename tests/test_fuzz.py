@@ -8,7 +8,10 @@ profile (many more examples, not derandomized).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from conftest import run_cli
 from fuzzing import (
     FUZZ,
     assert_properties,
@@ -98,3 +101,75 @@ def test_error_at_the_end_of_the_stream_is_on_the_last_line(
     collection at the end of the stream, one line past the file's last line."""
     loaded = load_text(SourceFile("t.yaml", None, tuple(text.splitlines())), text)
     assert [(p.code, p.span.line, p.span.column) for p in loaded.problems] == [("syntax", *where)]
+
+
+HUGE_INT = "7" * 5000  # past Python's 4300-digit limit for int(str)
+DEEP_JSON = "[" * 4000  # past json.loads' recursion limit, under the parser bound
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cilium-config}\n"
+        f'data: {{mtu: "{HUGE_INT}"}}\n',
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: calico-config}\ndata:\n"
+        f'  veth_mtu: "{HUGE_INT}"\n  cni_network_config: \'{{"mtu": {HUGE_INT}}}\'\n',
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-flannel-cfg}\ndata:\n"
+        '  net-conf.json: \'{"Network": "10.244.0.0/16", "Backend": '
+        f'{{"Type": "vxlan", "MTU": {HUGE_INT}}}}}\'\n',
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: canal-config}\ndata:\n"
+        f"  net-conf.json: '{DEEP_JSON}'\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-flannel-cfg}\ndata:\n"
+        f"  net-conf.json: '{DEEP_JSON}'\n",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-nginx-controller\n"
+        "  labels: {app.kubernetes.io/name: ingress-nginx}\n  annotations:\n"
+        f"    service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: '{DEEP_JSON}'\n"
+        f"    service.beta.kubernetes.io/linode-loadbalancer-port-443: '{DEEP_JSON}'\n"
+        f"    service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2: '{HUGE_INT}'\n"
+        "spec: {type: LoadBalancer, ports: [{port: 443}]}\n",
+        f"apiVersion: operator.tigera.io/v1\nkind: Installation\nmetadata: {{name: default}}\n"
+        f"spec: {{calicoNetwork: {{mtu: {HUGE_INT}}}}}\n",
+    ],
+    ids=[
+        "cilium-mtu",
+        "calico-cni-config",
+        "flannel-mtu",
+        "canal-deep",
+        "flannel-deep",
+        "annotations",
+        "installation",
+    ],
+)
+def test_huge_numbers_and_deep_json_in_values_are_findings_not_crashes(doc: str) -> None:
+    """Found by probing the checks with hostile values: int() of more than 4300 digits raises
+    ValueError, json.loads of deep nesting raises RecursionError; both escaped the checks."""
+    assert_properties(doc.encode())
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            '{"version": 1, "findings": [' + HUGE_INT + "]}",
+            "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 "
+            "digits; use sys.set_int_max_str_digits() to increase the limit",
+        ),
+        (
+            DEEP_JSON,
+            "maximum recursion depth exceeded while decoding a JSON array from a unicode string",
+        ),
+    ],
+    ids=["huge-number", "deep"],
+)
+def test_hostile_baseline_is_exit_2_with_its_path(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    """The baseline is a file of the repository, so a pull request can change it too."""
+    (tmp_path / "baseline.json").write_text(content)
+    (tmp_path / "m.yaml").write_text("a: 1\n")
+    result = run_cli("check", "--baseline", "baseline.json", "m.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"netlint: baseline.json:1: not a netlint baseline: {reason}; write a new one with "
+        "--write-baseline\n",
+    )

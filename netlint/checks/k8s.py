@@ -122,5 +122,14 @@ def parse_int(value: Any) -> int | None:
     if isinstance(value, str):
         text = value.strip()
         if text.lstrip("-").isdigit():
-            return int(text)
+            return digits_int(text)
     return None
+
+
+def digits_int(text: str) -> int | None:
+    """int(text) for a string of digits; None past Python's limit on the digits it converts
+    (4300 by default: int() raises ValueError, a guard against quadratic-time conversion)."""
+    try:
+        return int(text)
+    except ValueError:
+        return None

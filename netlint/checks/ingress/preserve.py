@@ -347,7 +347,7 @@ def _json_key(raw: Any, key: str) -> str | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
         return None
     value = data.get(key) if isinstance(data, dict) else None
     return value if isinstance(value, str) and value else None

@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from netlint.checks.k8s import EnvVar, containers, get
+from netlint.checks.k8s import EnvVar, containers, digits_int, get
 from netlint.checks.mtu.calico_shapes import (
     container_env,
     felix_bool,
@@ -486,7 +486,9 @@ def _config_map(b: _Builder, cm: Resource) -> None:
             key: Path = ("data", "cni_network_config")
             found = find_in_scalar(cm, key, _CNI_MTU)
             span = found.span if found is not None else None
-            b.knob(f"{name} cni_network_config mtu", int(m.group(1)), Where(cm, key, span))
+            number = digits_int(m.group(1))  # None past int()'s digit limit: "not a number"
+            value = m.group(1) if number is None else number
+            b.knob(f"{name} cni_network_config mtu", value, Where(cm, key, span))
     if b.cni == CANAL:
         _net_conf(b, cm, data.get("net-conf.json"))
 
@@ -507,7 +509,7 @@ def _net_conf(b: _Builder, cm: Resource, text: Any) -> None:
         return
     try:
         conf = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
         return
     if not isinstance(conf, dict):
         return

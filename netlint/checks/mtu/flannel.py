@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from ruamel.yaml.nodes import ScalarNode
 
+from netlint.checks.k8s import digits_int
 from netlint.checks.mtu import jsontext
 from netlint.checks.mtu.model import Encap, Family, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import label as label_of
@@ -161,7 +162,11 @@ def _read_mtu(
         message = _not_a_number(label, value, written)
         inst.violations.append(Violation("value", f"{inst.title}: {message}", where))
         return
-    number = int(value.value)
+    number = digits_int(value.value)
+    if number is None:  # more digits than int() converts: far out of range
+        message = _out_of_range(label, written)
+        inst.violations.append(Violation("value", f"{inst.title}: {message}", where))
+        return
     found = read_mtu(number, where, label, family)
     if isinstance(found, Violation):
         message = _out_of_range(label, number)
@@ -203,7 +208,7 @@ def _not_a_number(label: str, value: jsontext.JValue, written: str) -> str:
     )
 
 
-def _out_of_range(label: str, number: int) -> str:
+def _out_of_range(label: str, number: int | str) -> str:
     return (
         f"{label} is {number}, which no interface accepts (an MTU is between {MIN_MTU_IPV4} and "
         f"{MAX_MTU}, and IPv6 needs at least {MIN_MTU_IPV6}); write the MTU of the node network "
