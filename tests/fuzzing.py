@@ -31,7 +31,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "netlint-fuzz-long",
-    max_examples=3000,
+    max_examples=1000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
@@ -41,8 +41,8 @@ FUZZ = settings.get_profile("netlint-fuzz-long" if LONG else "netlint-fuzz")
 
 
 def scaled(n: int) -> settings:
-    """FUZZ with `n` examples by default (long: 50 times as many)."""
-    return settings(FUZZ, max_examples=n * 50 if LONG else n)
+    """FUZZ with `n` examples by default (long: 20 times as many)."""
+    return settings(FUZZ, max_examples=n * 20 if LONG else n)
 
 
 # --- strategies -------------------------------------------------------------------------------
