@@ -47,6 +47,11 @@ class FailOn(str, Enum):
     never = "never"
 
 
+class PageFmt(str, Enum):
+    text = "text"
+    markdown = "markdown"
+
+
 class ListFmt(str, Enum):
     text = "text"
     json = "json"
@@ -296,15 +301,19 @@ def explain(
         FsPath | None,
         typer.Option("--config", "-c", help="Config whose cluster profile the tables use."),
     ] = None,
+    fmt: Annotated[
+        PageFmt, typer.Option("--format", "-f", help="text (for the terminal) or markdown.")
+    ] = PageFmt.text,
 ) -> None:
     """Print the full page of one rule: what, why, example, fix, parameters."""
-    from netlint.explain import find_rule, rule_page
+    from netlint.explain import find_rule, rule_page, rule_text
 
     meta = find_rule(_rules(), rule)
     if meta is None:
         raise _fail(f"unknown rule {rule!r}; `netlint rules` lists them")
     # tables in the page (MTU per encapsulation, ...) use the cluster profile in force here
-    typer.echo(rule_page(meta, _load_config(config, [])), nl=False)
+    render = rule_page if fmt is PageFmt.markdown else rule_text
+    typer.echo(render(meta, _load_config(config, [])), nl=False)
 
 
 @config_app.command("schema")
