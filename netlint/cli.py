@@ -218,6 +218,9 @@ def check(
             known = read_baseline(baseline)
         except BaselineError as exc:
             raise _fail(str(exc)) from None
+    from netlint.progress import for_stream
+
+    progress = None if quiet else for_stream(sys.stderr)
     try:
         report = lint(
             targets,
@@ -228,9 +231,13 @@ def check(
             ignore=_split(ignore),
             baseline=known,
             rules=all_rules,
+            progress=progress,
         )
     except (SelectionError, CatalogError) as exc:
         raise _fail(str(exc)) from None
+    finally:
+        if progress is not None:
+            progress.close()
     for notice in report.notices:
         typer.echo(f"netlint: {notice}", err=True)
     for error in report.errors:
@@ -248,7 +255,14 @@ def check(
             and not os.environ.get("NO_COLOR")
         )
     )
+    # a terminal gets the text report wrapped to its width; pipes and files get one line each
+    wrap_width = None
+    if output is None and chosen == "text" and sys.stdout.isatty():
+        import shutil
+
+        wrap_width = min(max(shutil.get_terminal_size().columns, 40), 120)
     options = RenderOptions(
+        width=wrap_width,
         color=bool(use_color),
         show_suppressed=show_suppressed,
         omit_suppressed=omit_suppressed,
