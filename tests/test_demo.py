@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT, run_cli
-from ptyrun import run_on_tty
+from integration_support import run_on_tty
 
 GOLDEN = ROOT / "tests" / "golden" / "demo" / "check-examples.txt"
 

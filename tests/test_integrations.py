@@ -9,24 +9,16 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ROOT, run_cli
+from integration_support import tool
 from ruamel.yaml import YAML
 
 ACTION = ROOT / "action.yml"
 WORKFLOW = ROOT / "examples" / "github" / "netlint.yml"
-
-
-def _tool(name: str) -> str:
-    here = Path(sys.executable).parent / name
-    found = str(here) if here.exists() else shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not on PATH")
-    return found
 
 
 def _load(path: Path) -> Any:
@@ -40,7 +32,7 @@ def _load(path: Path) -> Any:
 )
 def test_valid_for_github_by_check_jsonschema(schema: str, path: Path) -> None:
     result = subprocess.run(
-        [_tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
+        [tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -54,7 +46,7 @@ def test_check_jsonschema_rejects_a_broken_action(tmp_path: Path) -> None:
     broken = tmp_path / "action.yml"
     broken.write_text(ACTION.read_text("utf-8").split("\nruns:", 1)[0] + "\n", "utf-8")
     result = subprocess.run(
-        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(broken)],
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(broken)],
         capture_output=True,
         text=True,
         check=False,
@@ -104,13 +96,13 @@ def test_action_inputs_and_steps() -> None:
 def _bash_step(
     script: str, env: dict[str, str], cwd: Path, output: Path
 ) -> subprocess.CompletedProcess[str]:
-    bin_dir = str(Path(_tool("netlint")).parent)
+    bin_dir = str(Path(tool("netlint")).parent)
     full = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     full.update(env)
     full["PATH"] = bin_dir + os.pathsep + full.get("PATH", "")
     full["GITHUB_OUTPUT"] = str(output)
     return subprocess.run(
-        [_tool("bash"), "-e", "-c", script],
+        [tool("bash"), "-e", "-c", script],
         cwd=cwd,
         env=full,
         capture_output=True,

@@ -1,21 +1,22 @@
 """The pre-commit hook, run by the real pre-commit against this checkout.
 
-`pre-commit try-repo` clones the checkout (with its uncommitted changes), pip-installs it into a
-hook environment under PRE_COMMIT_HOME (a temporary directory) and runs the `netlint` hook of
-.pre-commit-hooks.yaml on a temporary git repository of manifests."""
+`pre-commit try-repo` clones the checkout (with its staged and unstaged changes to tracked
+files; new files must be `git add`ed), pip-installs it into a hook environment under
+PRE_COMMIT_HOME (a temporary directory) and runs the `netlint` hook of .pre-commit-hooks.yaml on
+a temporary git repository of manifests. try-repo installs afresh on every call, so the other
+tests use the README's `.pre-commit-config.yaml` pinned to HEAD, installed once."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from integration_support import tool
 from ruamel.yaml import YAML
 
 from netlint import __version__
@@ -36,24 +37,16 @@ jobs:
 """
 
 
-def _tool(name: str) -> str:
-    here = Path(sys.executable).parent / name
-    found = str(here) if here.exists() else shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not on PATH")
-    return found
-
-
 @pytest.fixture(scope="module")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One hook environment for the module: pre-commit reuses it for the same repo and rev."""
-    _tool("git")
-    _tool("pre-commit")
+    tool("git")
+    tool("pre-commit")
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run([_tool("git"), *args], cwd=repo, check=True, capture_output=True)
+    subprocess.run([tool("git"), *args], cwd=repo, check=True, capture_output=True)
 
 
 def _repo(path: Path, files: dict[str, str]) -> Path:
@@ -70,7 +63,7 @@ def _pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProce
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     env["PRE_COMMIT_HOME"] = str(home)
     return subprocess.run(
-        [_tool("pre-commit"), *args],
+        [tool("pre-commit"), *args],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -125,17 +118,6 @@ def test_a_bad_manifest_fails_with_the_finding(tmp_path: Path, pre_commit_home: 
     ]
 
 
-def test_clean_manifests_pass(tmp_path: Path, pre_commit_home: Path) -> None:
-    fixed = ROOT / "examples" / "fixed"
-    files = {p.name: p.read_text("utf-8") for p in sorted(fixed.glob("*.yaml"))}
-    files[".netlint.yaml"] = (ROOT / "examples" / ".netlint.yaml").read_text("utf-8")
-    files[".github/workflows/ci.yml"] = WORKFLOW
-    repo = _repo(tmp_path / "repo", files)
-    result = _try_repo(repo, pre_commit_home)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^netlint\.+Passed$", result.stdout, re.M), result.stdout
-
-
 def _readme_snippet() -> str:
     readme = (ROOT / "README.md").read_text("utf-8")
     match = re.search(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", readme, re.S)
@@ -157,26 +139,31 @@ def test_readme_snippet_pins_this_version_of_this_hook() -> None:
     assert hook["entry"] == "netlint check"
 
 
-def test_readme_snippet_with_args_runs_from_a_pinned_rev(
-    tmp_path: Path, pre_commit_home: Path
-) -> None:
-    """The README's config, pointed at this checkout's HEAD commit (a clone has no tag and no
-    network to GitHub), with `args` overridden: --fail-on warning makes a warning fail."""
+def _pinned_config(args: str = "") -> str:
+    """The README's config pointed at this checkout's HEAD commit (a clone has no tag and no
+    network to GitHub). Unlike try-repo this runs the committed code; pre-commit installs it
+    once for every test that uses it (same repo, same rev)."""
     head = subprocess.run(
-        [_tool("git"), "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        [tool("git"), "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     snippet = _readme_snippet()
     assert "https://github.com/netlint/netlint" in snippet and f"v{__version__}" in snippet
-    config = snippet.replace("https://github.com/netlint/netlint", str(ROOT)).replace(
-        f"v{__version__}", head
-    )
-    config = config.replace(
-        "- id: netlint\n", "- id: netlint\n        args: [--fail-on, warning]\n"
-    )
+    config = snippet.replace("https://github.com/netlint/netlint", str(ROOT))
+    config = config.replace(f"v{__version__}", head)
+    if args:
+        config = config.replace("- id: netlint\n", f"- id: netlint\n        args: {args}\n")
+    return config
+
+
+def test_readme_snippet_with_args_overridden(tmp_path: Path, pre_commit_home: Path) -> None:
+    """`args: [--fail-on, warning]` makes a warning fail the hook."""
     ingress = (ROOT / "examples" / "ingress-nginx.yaml").read_text("utf-8")
     repo = _repo(
         tmp_path / "repo",
-        {".pre-commit-config.yaml": config, "ingress/service.yaml": ingress},
+        {
+            ".pre-commit-config.yaml": _pinned_config("[--fail-on, warning]"),
+            "ingress/service.yaml": ingress,
+        },
     )
     result = _pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
     assert result.returncode == 1, result.stdout + result.stderr
@@ -187,3 +174,21 @@ def test_readme_snippet_with_args_runs_from_a_pinned_rev(
     )
     # .pre-commit-config.yaml itself is a YAML file the hook receives: known tool YAML, quiet
     assert output[-1] == "Found 1 finding (1 warning) in 1 of 2 files."
+    # without the override the same warning passes (fail_on defaults to error)
+    (repo / ".pre-commit-config.yaml").write_text(_pinned_config(), "utf-8")
+    _git(repo, "add", "-A")
+    default = _pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
+    assert default.returncode == 0, default.stdout + default.stderr
+    assert re.search(r"^netlint\.+Passed$", default.stdout, re.M), default.stdout
+
+
+def test_clean_manifests_pass(tmp_path: Path, pre_commit_home: Path) -> None:
+    fixed = ROOT / "examples" / "fixed"
+    files = {p.name: p.read_text("utf-8") for p in sorted(fixed.glob("*.yaml"))}
+    files[".netlint.yaml"] = (ROOT / "examples" / ".netlint.yaml").read_text("utf-8")
+    files[".github/workflows/ci.yml"] = WORKFLOW
+    files[".pre-commit-config.yaml"] = _pinned_config()
+    repo = _repo(tmp_path / "repo", files)
+    result = _pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^netlint\.+Passed$", result.stdout, re.M), result.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
-from ptyrun import run_on_tty
+from integration_support import run_on_tty
 
 from netlint.progress import MANY_FILES, Progress, wanted
 

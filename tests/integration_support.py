@@ -1,8 +1,10 @@
-"""Run the CLI with stdout and/or stderr on a pseudo-terminal (what a user's shell gives it)."""
+"""Helpers of the integration tests: finding real client tools, and running the CLI with stdout
+and/or stderr on a pseudo-terminal (what a user's shell gives it)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -10,6 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+
+def tool(name: str) -> str:
+    """The path of a client tool (the test environment's own first, then PATH), or skip."""
+    here = Path(sys.executable).parent / name
+    found = str(here) if here.exists() else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not on PATH")
+    return found
 
 
 @dataclass(frozen=True)
