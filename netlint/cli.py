@@ -304,8 +304,10 @@ def rules_cmd(
 ) -> None:
     """List every rule: ID, name, severity, enabled, summary."""
     from netlint.explain import rules_table
+    from netlint.report.sarif import RULE_DOC_URI
 
-    typer.echo(rules_table(_rules(), fmt.value), nl=False)
+    # markdown links go to the published rule pages, so the table works wherever it is pasted
+    typer.echo(rules_table(_rules(), fmt.value, link=RULE_DOC_URI), nl=False)
 
 
 @app.command()

@@ -113,8 +113,13 @@ def test_rules_index_uses_the_table_of_netlint_rules_markdown() -> None:
     assert listed.returncode == 0, listed.describe()
     index = (DOCS / "rules" / "README.md").read_text("utf-8")
     table = [line for line in index.splitlines() if line.startswith("|")]
-    # links are relative to the page: `netlint rules` links rules/NL001.md from docs/
-    assert table == listed.stdout.replace("](rules/", "](").splitlines()
+    # the index links the pages beside it; `netlint rules` links the published pages
+    published = "](https://github.com/netlint/netlint/blob/main/docs/rules/"
+    assert listed.stdout.splitlines()[2] == (
+        f"| [NL001{published}NL001.md) | invalid-yaml | error | yes | The file is not valid "
+        "YAML (or not readable text), so it cannot be applied. |"
+    )
+    assert table == listed.stdout.replace(published, "](").splitlines()
     assert table[2] == (
         "| [NL001](NL001.md) | invalid-yaml | error | yes | The file is not valid YAML "
         "(or not readable text), so it cannot be applied. |"

@@ -148,3 +148,29 @@ def test_github_actions_gets_annotations_without_asking() -> None:
         "check", "examples/", "--format", "text", cwd=ROOT, env={"GITHUB_ACTIONS": "true"}
     )
     assert text.stdout == GOLDEN.read_text("utf-8")
+
+
+def test_text_report_wraps_to_the_terminal_at_most_120_columns() -> None:
+    wide = run_on_tty("check", "examples/", cwd=ROOT, stream="stdout", columns=200)
+    lines = wide.tty.decode("utf-8").splitlines()
+    assert max(len(line) for line in lines) == 120
+    assert lines[0] == (
+        "examples/calico-installation.yaml:9:10: error NL101 Calico (Installation default): pod "
+        "MTU 1500 + VXLAN 50 = 1550 > the"
+    )
+    assert lines[1].startswith("    node MTU 1500 (cluster.node_mtu): VXLAN adds 50 bytes")
+    assert wide.tty.decode("utf-8").split() == GOLDEN.read_text("utf-8").split()
+
+
+def test_wrap_measures_text_without_colour_codes() -> None:
+    from netlint.report.text import wrap
+
+    red, reset = "\x1b[1;31m", "\x1b[0m"
+    line = f"a.yaml:1:1: {red}error{reset} NL002 one two three four"
+    assert wrap(line, 31) == [f"a.yaml:1:1: {red}error{reset} NL002 one two", "    three four"]
+    assert wrap("  note: x.yaml:2:3: alpha beta gamma", 26) == [
+        "  note: x.yaml:2:3: alpha",
+        "      beta gamma",
+    ]
+    long_word = "x" * 50
+    assert wrap(f"a {long_word} b", 20) == ["a", f"    {long_word}", "    b"]
