@@ -169,6 +169,22 @@ def test_action_run_step_passes_config_and_fail_on(tmp_path: Path) -> None:
     )
 
 
+def test_action_run_step_uploads_nothing_when_netlint_cannot_run(tmp_path: Path) -> None:
+    work = _copy_examples(tmp_path)
+    (work / "broken.yaml").write_text("cluster:\n  node_mtu: 20\n", "utf-8")
+    out = tmp_path / "github_output"
+    result = _bash_step(
+        _action_script("Run netlint"),
+        _inputs(format="sarif", config="broken.yaml"),
+        work,
+        out,
+    )
+    assert result.returncode == 0, result.stderr
+    assert _outputs(out) == {"exit-code": "2"}  # no sarif-file: the upload step is skipped
+    assert result.stderr == "broken.yaml:2: cluster.node_mtu: must be at least 576, got 20\n"
+    assert not (work / "netlint.sarif").exists()
+
+
 def test_action_fail_step_fails_with_the_exit_code(tmp_path: Path) -> None:
     script = _action_script("Fail on findings")
     found = _bash_step(script, {"CODE": "1"}, tmp_path, tmp_path / "o")
