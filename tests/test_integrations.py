@@ -121,6 +121,11 @@ def _action_script(name: str) -> str:
     return script
 
 
+def _run_step(cwd: Path, output: Path, **inputs: str) -> subprocess.CompletedProcess[str]:
+    """The action's "Run netlint" script, with its inputs' defaults and `inputs` in env."""
+    return _bash_step(_action_script("Run netlint"), _inputs(**inputs), cwd, output)
+
+
 def _inputs(**values: str) -> dict[str, str]:
     defaults = {k: str(v.get("default", "")) for k, v in _load(ACTION)["inputs"].items()}
     defaults.update({k.replace("_", "-"): v for k, v in values.items()})
@@ -129,11 +134,8 @@ def _inputs(**values: str) -> dict[str, str]:
 
 def test_action_run_step_records_the_exit_code_and_writes_sarif(tmp_path: Path) -> None:
     out = tmp_path / "github_output"
-    result = _bash_step(
-        _action_script("Run netlint"),
-        _inputs(paths="examples/ examples/fixed", format="sarif"),
-        _copy_examples(tmp_path),
-        out,
+    result = _run_step(
+        _copy_examples(tmp_path), out, paths="examples/ examples/fixed", format="sarif"
     )
     # the step itself succeeds: the upload runs, then "Fail on findings" fails the job
     assert result.returncode == 0, result.stdout + result.stderr
@@ -147,21 +149,15 @@ def test_action_run_step_passes_config_and_fail_on(tmp_path: Path) -> None:
     work = _copy_examples(tmp_path)
     (work / "strict.yaml").write_text("fail_on: never\n", "utf-8")
     out = tmp_path / "github_output"
-    result = _bash_step(
-        _action_script("Run netlint"),
-        _inputs(paths="examples/ingress-nginx.yaml", format="text", fail_on="warning"),
-        work,
-        out,
+    result = _run_step(
+        work, out, paths="examples/ingress-nginx.yaml", format="text", fail_on="warning"
     )
     assert result.returncode == 0, result.stderr
     assert _outputs(out) == {"exit-code": "1"}
     assert result.stdout.startswith("examples/ingress-nginx.yaml:13:1: warning NL201 ")
     out.unlink()
-    result = _bash_step(
-        _action_script("Run netlint"),
-        _inputs(paths="examples/ingress-nginx.yaml", format="github", config="strict.yaml"),
-        work,
-        out,
+    result = _run_step(
+        work, out, paths="examples/ingress-nginx.yaml", format="github", config="strict.yaml"
     )
     assert _outputs(out) == {"exit-code": "0"}
     assert result.stdout.startswith(
@@ -173,12 +169,7 @@ def test_action_run_step_uploads_nothing_when_netlint_cannot_run(tmp_path: Path)
     work = _copy_examples(tmp_path)
     (work / "broken.yaml").write_text("cluster:\n  node_mtu: 20\n", "utf-8")
     out = tmp_path / "github_output"
-    result = _bash_step(
-        _action_script("Run netlint"),
-        _inputs(format="sarif", config="broken.yaml"),
-        work,
-        out,
-    )
+    result = _run_step(work, out, format="sarif", config="broken.yaml")
     assert result.returncode == 0, result.stderr
     assert _outputs(out) == {"exit-code": "2"}  # no sarif-file: the upload step is skipped
     assert result.stderr == "broken.yaml:2: cluster.node_mtu: must be at least 576, got 20\n"
