@@ -254,20 +254,25 @@ def test_directory_symlink_loops_are_walked_once(tmp_path: Path) -> None:
     assert check(tmp_path, "d") == (1, [("NL002", "d/sub/dup.yaml", 5)], "")
 
 
+def _after_discovery(monkeypatch: pytest.MonkeyPatch, cwd: Path, action: Any) -> None:
+    """Run `action` between discovering the files and reading them, in `cwd`."""
+    found = api.discover
+
+    def discover_then_act(*args: Any, **kwargs: Any) -> Any:
+        result = found(*args, **kwargs)
+        action()
+        return result
+
+    monkeypatch.setattr(api, "discover", discover_then_act)
+    monkeypatch.chdir(cwd)
+
+
 def test_file_removed_between_discovery_and_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "a-gone.yaml").write_text(OK)
     (tmp_path / "b-dup.yaml").write_text(DUP)
-    found = api.discover
-
-    def discover_then_remove(*args: Any, **kwargs: Any) -> Any:
-        result = found(*args, **kwargs)
-        (tmp_path / "a-gone.yaml").unlink()
-        return result
-
-    monkeypatch.setattr(api, "discover", discover_then_remove)
-    monkeypatch.chdir(tmp_path)
+    _after_discovery(monkeypatch, tmp_path, lambda: (tmp_path / "a-gone.yaml").unlink())
     report = api.lint(["."], cwd=tmp_path)
     assert report.errors == ["a-gone.yaml: cannot read: it was removed after the run found it"]
     assert [(f.rule, f.file.path, f.span.line) for f in report.findings] == [
@@ -288,18 +293,10 @@ def test_file_replaced_by_a_link_loop_after_discovery(
 ) -> None:
     """Regression: resolving the path of a file that became a link loop raised RuntimeError
     (Python before 3.13), which is no OSError: the run crashed instead of reporting it."""
-    (tmp_path / "a-loop.yaml").write_text(OK)
+    loop = tmp_path / "a-loop.yaml"
+    loop.write_text(OK)
     (tmp_path / "b-dup.yaml").write_text(DUP)
-    found = api.discover
-
-    def discover_then_loop(*args: Any, **kwargs: Any) -> Any:
-        result = found(*args, **kwargs)
-        (tmp_path / "a-loop.yaml").unlink()
-        (tmp_path / "a-loop.yaml").symlink_to("a-loop.yaml")
-        return result
-
-    monkeypatch.setattr(api, "discover", discover_then_loop)
-    monkeypatch.chdir(tmp_path)
+    _after_discovery(monkeypatch, tmp_path, lambda: (loop.unlink(), loop.symlink_to(loop.name)))
     report = api.lint(["."], cwd=tmp_path)
     assert report.errors == [
         "a-loop.yaml: cannot read: symbolic link loop (the link leads back to itself)"
