@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 from netlint.load import LoadedFile, decode, load_text
 from netlint.model import Severity, SourceFile
 
+MAX_CONFIG_BYTES = 8 * 1024 * 1024  # configs and rule files; far above any real one
+
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
     from pydantic_core import ErrorDetails
@@ -29,9 +31,18 @@ class FileError(Exception):
 
 
 def load_yaml_file(path: FsPath, display: str | None = None) -> tuple[Any, LoadedFile | None]:
+    from netlint.inputs import TooBig, read_input
+
     name = display or str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_input(path, MAX_CONFIG_BYTES)  # a hostile repository can hold the config
+    except TooBig as exc:
+        size = f"{exc.size} bytes" if exc.size is not None else f"over {MAX_CONFIG_BYTES} bytes"
+        message = (
+            f"{name}:1: cannot read: the file is {size}; netlint reads at most "
+            f"{MAX_CONFIG_BYTES} bytes of a config or rule file"
+        )
+        raise FileError([message]) from None
     except OSError as exc:
         raise FileError([f"{name}:1: cannot read: {exc.strerror or exc}"]) from None
     return load_yaml_text(raw, name)

@@ -273,3 +273,18 @@ def test_limits_are_validated(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "m.yaml").write_text(CONFIG_MAP.format(1))
     result = run_cli("check", "m.yaml", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (2, message + "\n")
+
+
+def test_huge_config_is_refused_unread(tmp_path: Path) -> None:
+    """The config is a file of the repository under review too."""
+    with open(tmp_path / ".netlint.yaml", "wb") as f:
+        f.write(b"fail_on: error\n" + (b"# " + b"x" * 1022 + b"\n") * (9 * 1024))
+    size = (tmp_path / ".netlint.yaml").stat().st_size
+    (tmp_path / "m.yaml").write_text(CONFIG_MAP.format(1))
+    result = run_measured(["check", "m.yaml"], tmp_path)
+    assert result.max_rss < MAX_RSS_BYTES, result.describe()
+    assert (result.returncode, result.stderr) == (
+        2,
+        f".netlint.yaml:1: cannot read: the file is {size} bytes; netlint reads at most "
+        "8388608 bytes of a config or rule file\n",
+    )
