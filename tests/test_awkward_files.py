@@ -33,16 +33,26 @@ DUP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\n  name: again\n"
 DUP_FINDING = ("NL002", 5)
 
 
+def _invoke(cwd: Path, args: list[str]) -> tuple[int, dict[str, Any], str]:
+    """The CLI in-process (typer's CliRunner) in `cwd`: exit code, JSON report, stderr."""
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, ["check", "--format", "json", *args])
+    finally:
+        os.chdir(before)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
 def check(cwd: Path, *args: str) -> tuple[int, list[tuple[str, str, int]], str]:
-    result = run_cli("check", "--format", "json", *args, cwd=cwd, timeout=60)
-    assert "Traceback" not in result.stderr, result.describe()
-    findings = [(f["rule"], f["file"], f["line"]) for f in result.json()["findings"]]
-    return result.returncode, findings, result.stderr
+    code, report, stderr = _invoke(cwd, list(args))
+    return code, [(f["rule"], f["file"], f["line"]) for f in report["findings"]], stderr
 
 
 def messages(cwd: Path, *args: str) -> list[tuple[str, int, str]]:
-    result = run_cli("check", "--format", "json", *args, cwd=cwd, timeout=60)
-    return [(f["rule"], f["line"], f["message"]) for f in result.json()["findings"]]
+    report = _invoke(cwd, list(args))[1]
+    return [(f["rule"], f["line"], f["message"]) for f in report["findings"]]
 
 
 @pytest.mark.parametrize(
@@ -133,10 +143,8 @@ def test_invalid_utf8_without_nul_bytes_is_not_called_binary(tmp_path: Path) -> 
 def test_nul_byte_late_in_a_text_file_is_a_syntax_finding_with_its_line(tmp_path: Path) -> None:
     text = OK + "#" * 9000 + "\n  c: x\x00y\n"  # past the 8 KiB binary sniff
     (tmp_path / "late.yaml").write_bytes(text.encode())
-    result = run_cli("check", "--format", "json", "late.yaml", cwd=tmp_path)
-    assert [
-        (f["rule"], f["line"], f["column"], f["message"]) for f in result.json()["findings"]
-    ] == [
+    report = _invoke(tmp_path, ["late.yaml"])[1]
+    assert [(f["rule"], f["line"], f["column"], f["message"]) for f in report["findings"]] == [
         (
             "NL001",
             8,
