@@ -101,11 +101,13 @@ def _load_config(path: FsPath | None, targets: list[str]) -> Config:
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def _rules() -> tuple[RuleMeta, ...]:
-    from netlint.catalog import CatalogError, load_rules
+def _rules(cfg: Config | None = None) -> tuple[RuleMeta, ...]:
+    """The built-in rules, and the custom rules of the config's `rules_dirs`."""
+    from netlint.catalog import CatalogError
+    from netlint.custom.rules import load_all_rules
 
     try:
-        return load_rules()
+        return load_all_rules(cfg)
     except CatalogError as exc:
         for message in exc.messages:
             typer.echo(message, err=True)
@@ -205,7 +207,7 @@ def check(
 
     targets = paths or ["."]
     cfg = _load_config(config, targets)
-    all_rules = _rules()
+    all_rules = _rules(cfg)
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     known: set[str] | None = None
     if baseline is not None:
@@ -282,11 +284,15 @@ def rules_cmd(
     fmt: Annotated[
         ListFmt, typer.Option("--format", "-f", help="text, json or markdown.")
     ] = ListFmt.text,
+    config: Annotated[
+        FsPath | None,
+        typer.Option("--config", "-c", help="Config whose rules_dirs add custom rules."),
+    ] = None,
 ) -> None:
     """List every rule: ID, name, severity, enabled, summary."""
     from netlint.explain import rules_table
 
-    typer.echo(rules_table(_rules(), fmt.value), nl=False)
+    typer.echo(rules_table(_rules(_load_config(config, [])), fmt.value), nl=False)
 
 
 @app.command()
@@ -298,13 +304,58 @@ def explain(
     ] = None,
 ) -> None:
     """Print the full page of one rule: what, why, example, fix, parameters."""
+    from netlint.custom.catalogs import explain_section
     from netlint.explain import find_rule, rule_page
 
-    meta = find_rule(_rules(), rule)
+    cfg = _load_config(config, [])
+    meta = find_rule(_rules(cfg), rule)
     if meta is None:
         raise _fail(f"unknown rule {rule!r}; `netlint rules` lists them")
     # tables in the page (MTU per encapsulation, ...) use the cluster profile in force here
-    typer.echo(rule_page(meta, _load_config(config, [])), nl=False)
+    typer.echo(rule_page(meta, cfg) + explain_section(meta, cfg), nl=False)
+
+
+@app.command("test-rules")
+def test_rules(
+    directory: Annotated[
+        FsPath | None,
+        typer.Argument(
+            help="A folder of custom rules (<ID>-<name>/rule.yaml + pass/ + fail/). Default: "
+            "the config's rules_dirs, else netlint's own rules."
+        ),
+    ] = None,
+    config: Annotated[
+        FsPath | None,
+        typer.Option("--config", "-c", help="Config whose rules_dirs hold the rules to test."),
+    ] = None,
+) -> None:
+    """Run every pass/ and fail/ fixture of the rules and report each mismatch with file:line;
+    exit 1 on any."""
+    from netlint.catalog import CatalogError, load_rules
+    from netlint.custom.rules import combine, load_custom_rules, rules_dirs
+    from netlint.fixtures import verify
+
+    cfg = _load_config(config, [str(directory)] if directory is not None else [])
+    try:
+        if directory is not None:
+            tested = load_custom_rules([directory])
+        elif cfg.model.rules_dirs:
+            tested = load_custom_rules(rules_dirs(cfg))
+        else:
+            tested = load_rules()
+        everything = tested if tested and tested[0].builtin else combine(load_rules(), tested)
+    except CatalogError as exc:
+        for message in exc.messages:
+            typer.echo(message, err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    custom = bool(tested) and not tested[0].builtin
+    scope = frozenset(r.id for r in tested) if custom else None
+    result = verify(tested, everything, FsPath.cwd(), scope)
+    for problem in result.problems:
+        typer.echo(problem)
+    verdict = "ok" if result.ok else f"{len(result.problems)} problem(s)"
+    typer.echo(f"test-rules: {result.fixtures} fixture(s) of {result.rules} rule(s): {verdict}")
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
 @config_app.command("schema")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from netlint.catalog import CatalogError, RuleMeta, load_data
 from netlint.config import Config
 from netlint.context import NonObject, ResourceIndex, RunContext
+from netlint.custom.catalogs import in_force
 from netlint.edits import make_edit
 from netlint.load import LoadedFile
 from netlint.model import (
@@ -162,11 +163,25 @@ def run(
     baseline: set[str] | None = None,
     today: dt.date | None = None,
 ) -> EngineResult:
-    from netlint.checks import REGISTRY
-
     model = config.model
     chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
     ctx = context(files, config, all_rules, today)
+    with in_force(config):  # the config's catalog overrides, for this run only
+        placed = _run_checks(ctx, chosen)
+    by_id = {rule.id: rule for rule in all_rules}
+    findings = [
+        _suppress(f, by_id[f.rule], resource, ctx, baseline) for f, resource in _dedupe(placed)
+    ]
+    findings.sort(key=Finding.sort_key)
+    return EngineResult(findings, chosen)
+
+
+def _run_checks(
+    ctx: RunContext, chosen: Sequence[RuleMeta]
+) -> list[tuple[Finding, Resource | None]]:
+    from netlint.checks import REGISTRY
+
+    config, model = ctx.config, ctx.config.model
     placed: list[tuple[Finding, Resource | None]] = []
     for rule in chosen:
         check = REGISTRY[rule.check]
@@ -187,12 +202,7 @@ def run(
                 ) from None
         for hit in check.fn(ctx, params):
             placed.append(_finding(rule, severity, hit, ctx))
-    by_id = {rule.id: rule for rule in all_rules}
-    findings = [
-        _suppress(f, by_id[f.rule], resource, ctx, baseline) for f, resource in _dedupe(placed)
-    ]
-    findings.sort(key=Finding.sort_key)
-    return EngineResult(findings, chosen)
+    return placed
 
 
 def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-arg]

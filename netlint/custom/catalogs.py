@@ -1,0 +1,432 @@
+"""Config `catalogs:`: entries merged over netlint's data catalogs (rules/data/*.yaml) without
+forking them: storage media for an in-house provisioner, an ingress controller's labels, a
+region of an in-house cloud.
+
+The merge is per run: engine.run puts the overrides of the config in force into a context
+variable for the duration of the run (`in_force`), and the catalog readers (storage.table(),
+recognise.catalog(), regions.catalog()) build their tables for exactly those overrides (cached
+by their content). Nothing global changes, so two lint() calls with two configs in one process
+each see their own catalogs."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from netlint.model import Media
+
+if TYPE_CHECKING:
+    from netlint.catalog import RuleMeta
+    from netlint.config import Config
+
+STORAGE, INGRESS, REGIONS = "storage_media", "ingress_controllers", "regions"
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+
+def _listify(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Strings = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_listify)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- storage_media -------------------------------------------------------------------------
+
+
+class StorageChoice(_Strict):
+    media: Media
+    label: str = Field(min_length=1, description="What it is, in messages (Corp NVMe pool).")
+
+
+class StorageDefault(StorageChoice):
+    value: str | None = Field(default=None, description="The value the driver then uses.")
+
+
+class StorageEntry(_Strict):
+    """One provisioner (or several, or a glob) and its media, in the shape of
+    rules/data/storage_media.yaml; it replaces a built-in entry of the same provisioner."""
+
+    provisioners: Strings = Field(min_length=1, description="StorageClass provisioner names.")
+    media: Media | None = Field(default=None, description="The media, when no parameter decides.")
+    label: str | None = Field(default=None, min_length=1, description="What it is, in messages.")
+    parameter: Strings = Field(
+        default_factory=list, description="The parameter that decides the media, then aliases."
+    )
+    keys: Literal["exact", "any-case"] = Field(
+        default="exact", description="How the driver matches parameter names."
+    )
+    values: dict[str, StorageChoice] = Field(
+        default_factory=dict, description="Parameter value -> media and label."
+    )
+    default: StorageDefault | None = Field(
+        default=None, description="Media when the parameter is absent."
+    )
+    hints: Strings = Field(default_factory=list, description="Parameters named in messages.")
+
+    @model_validator(mode="after")
+    def _shape(self) -> StorageEntry:
+        if self.parameter:
+            if not self.values or self.default is None:
+                raise ValueError("with a parameter, give values: and default:")
+            if self.media is not None or self.label is not None:
+                raise ValueError("with a parameter, media and label go in values: and default:")
+        elif self.media is None or self.label is None:
+            raise ValueError("give media: and label: (or a parameter: with values:)")
+        elif self.values or self.default is not None:
+            raise ValueError("values: and default: need a parameter:")
+        return self
+
+
+# ---- ingress_controllers -------------------------------------------------------------------
+
+
+class LabelSetEntry(_Strict):
+    match: dict[str, str] = Field(min_length=1, description="Labels, all of them; values glob.")
+    strong: bool = Field(default=True, description="Enough alone (false: needs a second hint).")
+    names: Strings = Field(default_factory=list, description="Restrict to these Service names.")
+    not_labels: dict[str, Strings] = Field(default_factory=dict, description="Vetoing labels.")
+
+
+class ServiceEntry(_Strict):
+    names: Strings = Field(min_length=1, description="Service name globs.")
+    namespaces: Strings = Field(default_factory=list, description="Their namespaces.")
+    strong: bool = True
+
+
+class ImageEntry(_Strict):
+    glob: str = Field(min_length=1, description="Controller image glob (no tag).")
+    strong: bool = True
+
+
+class IngressEntry(_Strict):
+    """A controller in the shape of rules/data/ingress_controllers.yaml. An existing `key`
+    (traefik, ingress-nginx, ...) is extended with these matchers; a new one is added."""
+
+    key: str = Field(min_length=1, description="Catalog key (traefik), or a new one.")
+    display: str | None = Field(default=None, min_length=1, description="Name in messages.")
+    labels: list[LabelSetEntry] = Field(default_factory=list)
+    services: list[ServiceEntry] = Field(default_factory=list)
+    namespaces: Strings = Field(default_factory=list)
+    images: list[ImageEntry] = Field(default_factory=list)
+    not_names: Strings = Field(default_factory=list)
+
+
+# ---- regions -------------------------------------------------------------------------------
+
+
+class HostEntry(_Strict):
+    pattern: str = Field(min_length=1, description="Host regex with a `region` group.")
+    note: str | None = Field(default=None, description="Instead: the host carries no region.")
+
+
+class ProviderEntry(_Strict):
+    regions: dict[str, tuple[str, CountryCode]] = Field(
+        default_factory=dict, description="Region code -> [city, ISO country]."
+    )
+    keys: dict[str, str] = Field(default_factory=dict, description="Short code -> region.")
+    zones: list[str] = Field(default_factory=list, description="Zone regexes (region group).")
+    hosts: list[HostEntry] = Field(default_factory=list)
+
+
+class DetectEntry(_Strict):
+    label_keys: dict[str, str] = Field(default_factory=dict)
+    key_prefixes: dict[str, str] = Field(default_factory=dict)
+    provisioners: dict[str, str] = Field(default_factory=dict)
+    env: dict[str, str] = Field(default_factory=dict)
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+
+class RegionsEntry(_Strict):
+    """Merged into rules/data/regions.yaml: new providers, regions of existing ones, country
+    names, detection. The jurisdictions (EEA, adequacy) are law, not catalog: not here."""
+
+    providers: dict[str, ProviderEntry] = Field(default_factory=dict)
+    countries: dict[CountryCode, str] = Field(default_factory=dict)
+    detect: DetectEntry = Field(default_factory=DetectEntry)
+
+
+class CatalogOverrides(_Strict):
+    storage_media: list[StorageEntry] = Field(
+        default_factory=list,
+        description="Provisioners and their media (rules/data/storage_media.yaml shape); an "
+        "entry replaces the built-in one for its provisioners.",
+    )
+    ingress_controllers: list[IngressEntry] = Field(
+        default_factory=list,
+        description="Controllers (rules/data/ingress_controllers.yaml shape): an existing key "
+        "gets these matchers too, a new key is a new controller.",
+    )
+    regions: RegionsEntry = Field(
+        default_factory=RegionsEntry,
+        description="Providers, regions, countries and detection merged into "
+        "rules/data/regions.yaml.",
+    )
+
+    def given(self) -> dict[str, Any]:
+        """The catalogs this config extends, as plain data."""
+        out: dict[str, Any] = {}
+        if self.storage_media:
+            out[STORAGE] = [e.model_dump(exclude_defaults=True) for e in self.storage_media]
+        if self.ingress_controllers:
+            out[INGRESS] = [e.model_dump(exclude_defaults=True) for e in self.ingress_controllers]
+        regions = self.regions.model_dump(exclude_defaults=True)
+        if regions:
+            out[REGIONS] = regions
+        return out
+
+
+# ---- merging -------------------------------------------------------------------------------
+
+
+def _merge_storage(base: dict[str, Any], extra: list[dict[str, Any]], source: str) -> Any:
+    mine = {name for entry in extra for name in entry["provisioners"]}
+    kept = []
+    for entry in base["provisioners"]:
+        names = [n for n in entry["provisioners"] if n not in mine]
+        if names:
+            kept.append({**entry, "provisioners": names})
+    added = [{**entry, "source": source} for entry in extra]
+    for entry in added:
+        if "parameter" not in entry:
+            entry.pop("keys", None)
+    return {"provisioners": [*added, *kept]}
+
+
+def _merge_ingress(base: dict[str, Any], extra: list[dict[str, Any]], source: str) -> Any:
+    controllers = [dict(c) for c in base["controllers"]]
+    by_key = {c["key"]: c for c in controllers}
+    for entry in extra:
+        entry = {**entry, "labels": [_strong(s) for s in entry.get("labels", [])]}
+        entry["services"] = [_strong(s) for s in entry.get("services", [])]
+        entry["images"] = [_strong(s) for s in entry.get("images", [])]
+        known = by_key.get(entry["key"])
+        if known is None:
+            new = {"display": entry["key"], **entry}
+            controllers.append(new)
+            by_key[entry["key"]] = new
+            continue
+        for field in ("labels", "services", "namespaces", "images", "not_names"):
+            if entry.get(field):
+                known[field] = [*entry[field], *(known.get(field) or [])]
+        if entry.get("display"):
+            known["display"] = entry["display"]
+    return {**base, "controllers": controllers}
+
+
+def _strong(item: dict[str, Any]) -> dict[str, Any]:
+    return {"strong": True, **item}
+
+
+def _merge_regions(base: dict[str, Any], extra: dict[str, Any], source: str) -> Any:
+    out = dict(base)
+    out["countries"] = {**(base.get("countries") or {}), **extra.get("countries", {})}
+    providers = {k: dict(v) for k, v in base["providers"].items()}
+    for name, entry in extra.get("providers", {}).items():
+        known = providers.setdefault(name, {})
+        for field in ("regions", "keys"):
+            if entry.get(field):
+                known[field] = {**(known.get(field) or {}), **entry[field]}
+        for field in ("zones", "hosts"):
+            if entry.get(field):
+                known[field] = [*entry[field], *(known.get(field) or [])]
+        if "regions" in known:
+            known["regions"] = {k: list(v) for k, v in known["regions"].items()}
+    out["providers"] = providers
+    detect = {k: dict(v) for k, v in (base.get("detect") or {}).items()}
+    for table, items in extra.get("detect", {}).items():
+        detect[table] = {**detect.get(table, {}), **items}
+    out["detect"] = detect
+    return out
+
+
+_MERGE: dict[str, Callable[[Any, Any, str], Any]] = {
+    STORAGE: _merge_storage,
+    INGRESS: _merge_ingress,
+    REGIONS: _merge_regions,
+}
+
+# catalog name -> JSON of {"entries": ..., "source": ...}; empty: the built-in data as is
+_ACTIVE: ContextVar[dict[str, str]] = ContextVar("netlint_catalog_overrides", default={})  # noqa: B039
+
+
+def keys_of(config: Config) -> dict[str, str]:
+    source = f"catalogs in {config.path or 'the configuration'}"
+    return {
+        name: json.dumps({"entries": entries, "source": source}, sort_keys=True)
+        for name, entries in config.model.catalogs.given().items()
+    }
+
+
+@contextlib.contextmanager
+def in_force(config: Config) -> Iterator[None]:
+    """The catalog overrides of `config` for the checks run inside the block."""
+    token = _ACTIVE.set(keys_of(config))
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def key(name: str) -> str:
+    """Cache key of catalog `name` as the run in force sees it ("" for the built-in data)."""
+    return _ACTIVE.get().get(name, "")
+
+
+def merged(name: str, override_key: str) -> Any:
+    """Catalog `name` (rules/data/<name>.yaml) with the overrides of `override_key` merged in."""
+    from netlint.catalog import load_data
+
+    base = load_data(name)
+    if not override_key:
+        return base
+    extra = json.loads(override_key)
+    return _MERGE[name](copy.deepcopy(base), extra["entries"], extra["source"])
+
+
+# ---- checking at config load ---------------------------------------------------------------
+
+
+def problems(overrides: CatalogOverrides, path: str) -> list[tuple[tuple[str | int, ...], str]]:
+    """What the catalog readers reject in the merged catalogs, placed on the config's keys."""
+    from netlint.checks.ingress.recognise import CatalogShapeError, parse_catalog
+    from netlint.checks.locality.regions import RegionCatalogError
+    from netlint.checks.locality.regions import parse_catalog as parse_regions
+    from netlint.checks.storage import StorageTableError, parse_table
+
+    given = overrides.given()
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    parsers: dict[str, Callable[[Any], Any]] = {
+        STORAGE: parse_table,
+        INGRESS: parse_catalog,
+        REGIONS: parse_regions,
+    }
+    for name, entries in given.items():
+        override = json.dumps({"entries": entries, "source": path}, sort_keys=True)
+        try:
+            parsers[name](merged(name, override))
+        except (StorageTableError, CatalogShapeError, RegionCatalogError) as exc:
+            out.append((_place(name, str(exc), entries), str(exc)))
+    return out
+
+
+def _place(name: str, message: str, entries: Any) -> tuple[str | int, ...]:
+    """The config key a catalog reader's message is about (its own `where` prefix)."""
+    top: tuple[str | int, ...] = ("catalogs", name)
+    if name == STORAGE:
+        m = re.match(r"provisioners\[(\d+)\]((?:\.[\w-]+)*)", message)
+        if m and int(m.group(1)) < len(entries):
+            return (*top, int(m.group(1)), *[p for p in m.group(2).split(".") if p])
+        m = re.match(r"provisioner (\S+) is listed twice", message)
+        if m:
+            found = [i for i, e in enumerate(entries) if m.group(1) in e["provisioners"]]
+            return (*top, found[-1]) if found else top
+        return top
+    if name == INGRESS:
+        m = re.search(r"\(([^)]+)\)", message)
+        found = [i for i, e in enumerate(entries) if m and e["key"] == m.group(1)]
+        return (*top, found[0]) if found else top
+    m = re.match(r"([\w./-]+?)(?:\[\d+\])?:", message)
+    return (*top, *m.group(1).split(".")) if m else top
+
+
+# ---- netlint explain -----------------------------------------------------------------------
+
+# the checks whose verdicts come from each catalog
+USERS: dict[str, frozenset[str]] = {
+    STORAGE: frozenset({"etcd-slow-storage", "etcd-network-ssd", "etcd-storage-unknown"}),
+    INGRESS: frozenset({"ingress-client-ip-lost", "local-without-spread"}),
+    REGIONS: frozenset(
+        {
+            "workload-pinned-outside",
+            "workload-prefers-outside",
+            "storage-outside",
+            "endpoint-outside",
+            "region-unknown",
+            "cluster-region-outside",
+            "provider-outside-eea",
+        }
+    ),
+}
+
+
+def explain_section(rule: RuleMeta, config: Config) -> str:
+    """Markdown lines for `netlint explain`: the config's entries of the catalogs this rule
+    reads, marked as from the config. Empty when the config extends none of them."""
+    given = config.model.catalogs.given()
+    where = config.path or "the configuration"
+    out: list[str] = []
+    for name, entries in given.items():
+        if rule.check not in USERS[name]:
+            continue
+        out += [
+            f"## Catalog entries from {where}",
+            "",
+            f"`catalogs.{name}` of {where}, merged over the built-in rules/data/{name}.yaml:",
+            "",
+            *_describe(name, entries),
+            "",
+        ]
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _describe(name: str, entries: Any) -> list[str]:
+    mark = "(from the config)"
+    if name == STORAGE:
+        lines = []
+        for e in entries:
+            names = ", ".join(e["provisioners"])
+            if "media" in e:
+                lines.append(f"- {names}: {e['media']} ({e['label']}) {mark}")
+            else:
+                values = "; ".join(
+                    f"{k}: {v['media']} ({v['label']})" for k, v in e["values"].items()
+                )
+                d = e["default"]
+                lines.append(
+                    f"- {names}: by parameter {e['parameter'][0]}: {values}; default "
+                    f"{d['media']} ({d['label']}) {mark}"
+                )
+        return lines
+    if name == INGRESS:
+        lines = []
+        for e in entries:
+            parts = [
+                *(f"labels {_flow(s['match'])}" for s in e.get("labels", [])),
+                *(f"services {', '.join(s['names'])}" for s in e.get("services", [])),
+                *(f"image {s['glob']}" for s in e.get("images", [])),
+            ]
+            if e.get("namespaces"):
+                parts.append("namespaces " + ", ".join(e["namespaces"]))
+            shown = e.get("display") or e["key"]
+            lines.append(f"- {e['key']} ({shown}): {'; '.join(parts) or 'display name'} {mark}")
+        return lines
+    lines = []
+    for provider, p in entries.get("providers", {}).items():
+        for code, (city, country) in p.get("regions", {}).items():
+            place = f"{city}, {country}" if city else country
+            lines.append(f"- {provider} region {code}: {place} {mark}")
+        for zone in p.get("zones", []):
+            lines.append(f"- {provider} zone pattern {zone} {mark}")
+        for host in p.get("hosts", []):
+            lines.append(f"- {provider} host pattern {host['pattern']} {mark}")
+    for code, country in entries.get("countries", {}).items():
+        lines.append(f"- country {code}: {country} {mark}")
+    for table, items in entries.get("detect", {}).items():
+        for k, v in items.items():
+            lines.append(f"- detect.{table} {k} -> {v} {mark}")
+    return lines
+
+
+def _flow(mapping: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in mapping.items()) + "}"

@@ -1,0 +1,309 @@
+"""Custom rule folders (config `rules_dirs:`): `<ID>-<name>/rule.yaml` + `pass/` + `fail/`, the
+same shape as the built-in rules, read as data only (safe YAML, no code, no network).
+
+Every problem is `file:line: key: what is wrong`, on the line of the offending key; one broken
+rule fails the whole load (CatalogError), so no rule is ever skipped silently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from netlint.catalog import RULE_DIR, CatalogError, RuleMeta
+from netlint.custom.checks import (
+    DEFAULT_MESSAGES,
+    AllowedValuesParams,
+    ForbiddenValueParams,
+    RequiredFieldParams,
+    Template,
+)
+from netlint.custom.match import Match
+from netlint.model import Severity
+from netlint.validation import FileError, format_validation_error, load_yaml_file, yaml_line
+
+if TYPE_CHECKING:
+    from netlint.config import Config
+    from netlint.load import LoadedFile
+
+BUILTIN_PREFIX = "NL"
+CustomCheck = Literal["json-schema", "required-field", "forbidden-value", "allowed-values"]
+TEMPLATE_PARAMS: dict[str, type[BaseModel]] = {
+    "required-field": RequiredFieldParams,
+    "forbidden-value": ForbiddenValueParams,
+    "allowed-values": AllowedValuesParams,
+}
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})  # values, not schemas
+
+
+class CustomRuleModel(BaseModel):
+    """rule.yaml of a custom rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*\d{3}$")
+    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    check: CustomCheck
+    severity: Severity
+    enabled: bool = True
+    summary: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    fix: str = Field(min_length=1)
+    match: Match = Field(default_factory=Match)
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    params: dict[str, Any] = Field(default_factory=dict)
+    message: Template | None = None
+    help_uri: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    references: list[str] = Field(default_factory=list)
+    since: str = "0.1.0"
+    tags: list[str] = Field(default_factory=list)
+    precision: Literal["very-high", "high", "medium", "low"] = "high"
+    security_severity: float | None = Field(default=None, ge=0.0, le=10.0)
+    aliases: list[str] = Field(default_factory=list)
+
+
+def rules_dirs(config: Config) -> list[FsPath]:
+    """The config's `rules_dirs`, relative to the config file's folder."""
+    base = FsPath(config.base_dir) if config.base_dir else FsPath.cwd()
+    return [base / d for d in config.model.rules_dirs]
+
+
+def load_all_rules(config: Config | None) -> tuple[RuleMeta, ...]:
+    """The built-in rules and the custom rules of the config's `rules_dirs`."""
+    from netlint.catalog import load_rules
+
+    builtin = load_rules()
+    if config is None or not config.model.rules_dirs:
+        return builtin
+    return combine(builtin, load_custom_rules(rules_dirs(config)))
+
+
+def combine(builtin: Sequence[RuleMeta], custom: Sequence[RuleMeta]) -> tuple[RuleMeta, ...]:
+    """Built-in and custom rules; a custom ID, name or alias that a built-in rule has too is
+    an error naming both files."""
+    taken = {k: r for r in builtin for k in (r.id, r.name, *r.aliases)}
+    errors = []
+    for rule in custom:
+        for key in (rule.id, rule.name, *rule.aliases):
+            if key in taken:
+                other = taken[key].directory / "rule.yaml"
+                errors.append(
+                    f"{_display(rule.directory / 'rule.yaml')}:1: {key} is also a built-in "
+                    f"rule ({_display(other)}); choose another"
+                )
+    if errors:
+        raise CatalogError(errors)
+    return tuple(sorted((*builtin, *custom), key=lambda r: r.id))
+
+
+def _display(path: FsPath) -> str:
+    from netlint.inputs import display_path
+
+    return display_path(path, FsPath.cwd())
+
+
+def load_custom_rules(dirs: Iterable[FsPath]) -> tuple[RuleMeta, ...]:
+    rules: list[RuleMeta] = []
+    errors: list[str] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for folder in dirs:
+        if not folder.is_dir():
+            errors.append(f"{_display(folder)}: not a directory of rules")
+            continue
+        for directory in sorted(folder.iterdir()):
+            if not directory.is_dir() or directory.name.startswith("."):
+                continue
+            rule_file = directory / "rule.yaml"
+            shown = _display(rule_file)
+            m = RULE_DIR.match(directory.name)
+            if m is None:
+                errors.append(
+                    f"{_display(directory)}:1: a rule folder is named <ID>-<kebab-name> "
+                    "(ACME001-lb-source-ranges)"
+                )
+                continue
+            if not rule_file.is_file():
+                errors.append(f"{shown}:1: missing rule.yaml")
+                continue
+            try:
+                meta, lines = parse_custom_rule(rule_file, shown)
+            except CatalogError as exc:
+                errors.extend(exc.messages)
+                continue
+            if (meta.id, meta.name) != (m.group("id"), m.group("name")):
+                errors.append(
+                    f"{shown}:{lines['id']}: id/name {meta.id}/{meta.name} do not match the "
+                    f"folder {directory.name}"
+                )
+            keyed = [(meta.id, "id"), (meta.name, "name"), *((a, "aliases") for a in meta.aliases)]
+            for key, where in keyed:
+                if key in seen:
+                    other, line = seen[key]
+                    errors.append(
+                        f"{shown}:{lines[where]}: {key} is also defined in {other}:{line}"
+                    )
+                else:
+                    seen[key] = (shown, lines[where])
+            rules.append(meta)
+    if errors:
+        raise CatalogError(errors)
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def parse_custom_rule(path: FsPath, shown: str) -> tuple[RuleMeta, dict[str, int]]:
+    """RuleMeta of one custom rule.yaml, and the lines of its id/name/aliases keys."""
+    try:
+        data, loaded = load_yaml_file(path, shown)
+    except FileError as exc:
+        raise CatalogError(exc.messages) from None
+    if not isinstance(data, dict):
+        raise CatalogError([f"{shown}:1: rule.yaml must be a mapping (id:, name:, check:, ...)"])
+    try:
+        model = CustomRuleModel.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogError(
+            format_validation_error(exc, loaded, shown, model=CustomRuleModel)
+        ) from None
+
+    def line(*loc: str | int) -> int:
+        return yaml_line(loaded, loc)
+
+    errors: list[str] = []
+    if model.id.startswith(BUILTIN_PREFIX):
+        errors.append(
+            f"{shown}:{line('id')}: id: {model.id}: the NL prefix is netlint's own; "
+            "give your rules your own prefix (ACME001)"
+        )
+    params: dict[str, Any] = {"match": model.match.model_dump(by_alias=True, exclude_defaults=True)}
+    params["message"] = model.message or _default_message(model)
+    if model.check == "json-schema":
+        if model.schema_ is None:
+            errors.append(f"{shown}:{line('check')}: schema: check json-schema needs a schema:")
+        else:
+            errors.extend(schema_problems(model.schema_, loaded, shown))
+            params["schema"] = model.schema_
+        if model.params:
+            errors.append(
+                f"{shown}:{line('params')}: params: check json-schema takes no params; "
+                "its schema: says what must hold"
+            )
+    else:
+        if model.schema_ is not None:
+            errors.append(
+                f"{shown}:{line('schema')}: schema: only check json-schema takes a schema; "
+                f"{model.check} takes params:"
+            )
+        params.update(model.params)
+        try:
+            TEMPLATE_PARAMS[model.check].model_validate(params)
+        except ValidationError as exc:
+            errors.extend(
+                format_validation_error(
+                    exc,
+                    loaded,
+                    shown,
+                    prefix=("params",),
+                    model=TEMPLATE_PARAMS[model.check],
+                )
+            )
+    if errors:
+        raise CatalogError(errors)
+    meta = RuleMeta(
+        id=model.id,
+        name=model.name,
+        check=model.check,
+        severity=model.severity,
+        enabled=model.enabled,
+        kinds=tuple(model.match.kinds),
+        summary=model.summary.strip(),
+        why=model.why.strip(),
+        fix=model.fix.strip(),
+        params=params,
+        references=tuple(model.references),
+        since=model.since,
+        tags=tuple(model.tags),
+        precision=model.precision,
+        security_severity=model.security_severity,
+        aliases=tuple(model.aliases),
+        directory=path.parent,
+        help_uri=model.help_uri,
+        builtin=False,
+    )
+    aliases = {"aliases": line("aliases")} if model.aliases else {}
+    return meta, {"id": line("id"), "name": line("name"), **aliases}
+
+
+def _default_message(model: CustomRuleModel) -> str:
+    """The check's wording, then the rule's fix: `Service prod/web: spec.type is NodePort.
+    Use a LoadBalancer ...` (braces in the fix are kept literally)."""
+    fix = " ".join(model.fix.split()).replace("{", "{{").replace("}", "}}")
+    return f"{DEFAULT_MESSAGES[model.check]}. {fix}"
+
+
+def schema_problems(schema: dict[str, Any], loaded: LoadedFile | None, shown: str) -> list[str]:
+    """A draft 2020-12 schema that is valid and whose every `$ref` resolves inside it."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    declared = schema.get("$schema")
+    if declared is not None and declared.rstrip("#") != DRAFT_2020_12:
+        line = yaml_line(loaded, ("schema", "$schema"))
+        return [f"{shown}:{line}: schema.$schema: netlint reads draft 2020-12 ({DRAFT_2020_12})"]
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = ("schema", *exc.absolute_path)
+        from netlint.validation import key_path
+
+        return [
+            f"{shown}:{yaml_line(loaded, where)}: {key_path(where)}: not a valid JSON Schema: "
+            f"{exc.message}"
+        ]
+    return list(_unresolved_refs(schema, loaded, shown))
+
+
+def _unresolved_refs(schema: dict[str, Any], loaded: LoadedFile | None, shown: str) -> list[str]:
+    from referencing import Registry
+    from referencing.exceptions import PointerToNowhere, Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    from netlint.validation import key_path
+
+    registry: Registry[Any] = (
+        Registry().with_resource("", DRAFT202012.create_resource(schema)).crawl()
+    )
+    out: list[str] = []
+
+    def visit(node: Any, loc: tuple[str | int, ...], resolver: Any) -> None:
+        if isinstance(node, dict):
+            if loc and isinstance(node.get("$id"), str):
+                resolver = resolver.in_subresource(DRAFT202012.create_resource(node))
+            for key in ("$ref", "$dynamicRef"):
+                ref = node.get(key)
+                if not isinstance(ref, str):
+                    continue
+                try:
+                    resolver.lookup(ref)
+                except PointerToNowhere:
+                    what = f"nothing at {ref.partition('#')[2] or ref} in this schema"
+                except Unresolvable:
+                    what = (
+                        "not in this schema, and netlint never fetches schemas; put the "
+                        "definition under $defs and refer to it as #/$defs/<name>"
+                    )
+                else:
+                    continue
+                where = ("schema", *loc, key)
+                out.append(f"{shown}:{yaml_line(loaded, where)}: {key_path(where)}: {ref}: {what}")
+            for key, value in node.items():
+                if key not in _DATA_KEYWORDS:
+                    visit(value, (*loc, str(key)), resolver)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                visit(item, (*loc, i), resolver)
+
+    visit(schema, (), registry.resolver(""))
+    return out
