@@ -337,19 +337,19 @@ def test_rules(
 
     cfg = _load_config(config, [str(directory)] if directory is not None else [])
     try:
+        builtin = load_rules()
         if directory is not None:
-            tested = load_custom_rules([directory])
+            tested = load_custom_rules([directory], builtin)
         elif cfg.model.rules_dirs:
-            tested = load_custom_rules(rules_dirs(cfg))
+            tested = load_custom_rules(rules_dirs(cfg), builtin)
         else:
-            tested = load_rules()
-        everything = tested if tested and tested[0].builtin else combine(load_rules(), tested)
+            tested = builtin
+        everything = tested if tested is builtin else combine(builtin, tested)
     except CatalogError as exc:
         for message in exc.messages:
             typer.echo(message, err=True)
         raise typer.Exit(EXIT_ERROR) from None
-    custom = bool(tested) and not tested[0].builtin
-    scope = frozenset(r.id for r in tested) if custom else None
+    scope = None if tested is builtin else frozenset(r.id for r in tested)
     result = verify(tested, everything, FsPath.cwd(), scope)
     for problem in result.problems:
         typer.echo(problem)

@@ -376,7 +376,8 @@ def _with_custom_rules(model: ConfigModel, base_dir: FsPath | None) -> Sequence[
     try:
         from netlint.catalog import load_rules
 
-        return combine(load_rules(), load_custom_rules(base / d for d in model.rules_dirs))
+        builtin = load_rules()
+        return combine(builtin, load_custom_rules((base / d for d in model.rules_dirs), builtin))
     except CatalogError:
         return None
 

@@ -316,28 +316,38 @@ def problems(overrides: CatalogOverrides, path: str) -> list[tuple[tuple[str | i
         try:
             parsers[name](merged(name, override))
         except (StorageTableError, CatalogShapeError, RegionCatalogError) as exc:
-            out.append((_place(name, str(exc), entries), str(exc)))
+            out.append(_place(name, str(exc), entries))
     return out
 
 
-def _place(name: str, message: str, entries: Any) -> tuple[str | int, ...]:
-    """The config key a catalog reader's message is about (its own `where` prefix)."""
+_WHERE = re.compile(r"^(?P<where>[\w./\[\]-]+(?: \([^)]*\))?(?:[\w./\[\]-]*)): (?P<what>.+)$", re.S)
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _place(name: str, message: str, entries: Any) -> tuple[tuple[str | int, ...], str]:
+    """The config key a catalog reader's message is about (its `where` prefix, a path into the
+    merged data, mapped back onto the config's entries), and the message without it."""
     top: tuple[str | int, ...] = ("catalogs", name)
-    if name == STORAGE:
-        m = re.match(r"provisioners\[(\d+)\]((?:\.[\w-]+)*)", message)
-        if m and int(m.group(1)) < len(entries):
-            return (*top, int(m.group(1)), *[p for p in m.group(2).split(".") if p])
-        m = re.match(r"provisioner (\S+) is listed twice", message)
-        if m:
-            found = [i for i, e in enumerate(entries) if m.group(1) in e["provisioners"]]
-            return (*top, found[-1]) if found else top
-        return top
-    if name == INGRESS:
-        m = re.search(r"\(([^)]+)\)", message)
-        found = [i for i, e in enumerate(entries) if m and e["key"] == m.group(1)]
-        return (*top, found[0]) if found else top
-    m = re.match(r"([\w./-]+?)(?:\[\d+\])?:", message)
-    return (*top, *m.group(1).split(".")) if m else top
+    m = _WHERE.match(message)
+    if m is None:
+        twice = re.match(r"provisioner (\S+) is listed twice", message)
+        if name == STORAGE and twice:
+            found = [i for i, e in enumerate(entries) if twice.group(1) in e["provisioners"]]
+            return ((*top, found[-1]) if found else top), message
+        return top, message
+    where, what = m.group("where"), m.group("what")
+    key = re.search(r" \(([^)]*)\)", where)
+    where = re.sub(r" \([^)]*\)", "", where)
+    parts: list[str | int] = [int(index) if index else word for word, index in _PART.findall(where)]
+    if name == STORAGE and parts[:1] == ["provisioners"] and len(parts) > 1:
+        index = parts[1]
+        if isinstance(index, int) and index < len(entries):
+            return (*top, *parts[1:]), what
+        return top, message
+    if name == INGRESS and parts[:1] == ["controllers"]:
+        found = [i for i, e in enumerate(entries) if key and e["key"] == key.group(1)]
+        return ((*top, found[0], *parts[2:]) if found else top), what
+    return (*top, *parts), what
 
 
 # ---- netlint explain -----------------------------------------------------------------------
@@ -377,7 +387,7 @@ def explain_section(rule: RuleMeta, config: Config) -> str:
             *_describe(name, entries),
             "",
         ]
-    return "\n".join(out) + ("\n" if out else "")
+    return "\n" + "\n".join(out) if out else ""
 
 
 def _describe(name: str, entries: Any) -> list[str]:
@@ -408,8 +418,8 @@ def _describe(name: str, entries: Any) -> list[str]:
             ]
             if e.get("namespaces"):
                 parts.append("namespaces " + ", ".join(e["namespaces"]))
-            shown = e.get("display") or e["key"]
-            lines.append(f"- {e['key']} ({shown}): {'; '.join(parts) or 'display name'} {mark}")
+            shown = f"{e['key']} ({e['display']})" if e.get("display") else e["key"]
+            lines.append(f"- {shown}: {'; '.join(parts) or 'display name only'} {mark}")
         return lines
     lines = []
     for provider, p in entries.get("providers", {}).items():

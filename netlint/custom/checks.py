@@ -181,7 +181,11 @@ def json_schema(ctx: RunContext, params: JsonSchemaParams) -> Iterator[Hit]:
         )
         for error in errors:
             path: Path = tuple(error.absolute_path)
-            value = "nothing" if error.validator == "required" else _text(error.instance)
+            value = _text(error.instance)
+            if error.validator == "required":
+                # name the missing property; its position is its parent's (engine: the deepest
+                # existing part of a path)
+                path, value = (*path, *_missing(error)), "nothing"
             yield _hit(
                 params.message,
                 resource,
@@ -190,6 +194,17 @@ def json_schema(ctx: RunContext, params: JsonSchemaParams) -> Iterator[Hit]:
                 error.message,
                 extra=f"{error.validator}:{error.message}",
             )
+
+
+def _missing(error: Any) -> tuple[str, ...]:
+    """The property a `required` error is about (one error per missing property)."""
+    instance, wanted = error.instance, error.validator_value
+    if not isinstance(instance, dict) or not isinstance(wanted, list):
+        return ()
+    for name in wanted:
+        if isinstance(name, str) and name not in instance and repr(name) in error.message:
+            return (name,)
+    return ()
 
 
 @functools.lru_cache(maxsize=64)

@@ -36,6 +36,7 @@ TEMPLATE_PARAMS: dict[str, type[BaseModel]] = {
     "allowed-values": AllowedValuesParams,
 }
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 _DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})  # values, not schemas
 
 
@@ -78,24 +79,10 @@ def load_all_rules(config: Config | None) -> tuple[RuleMeta, ...]:
     builtin = load_rules()
     if config is None or not config.model.rules_dirs:
         return builtin
-    return combine(builtin, load_custom_rules(rules_dirs(config)))
+    return combine(builtin, load_custom_rules(rules_dirs(config), builtin))
 
 
 def combine(builtin: Sequence[RuleMeta], custom: Sequence[RuleMeta]) -> tuple[RuleMeta, ...]:
-    """Built-in and custom rules; a custom ID, name or alias that a built-in rule has too is
-    an error naming both files."""
-    taken = {k: r for r in builtin for k in (r.id, r.name, *r.aliases)}
-    errors = []
-    for rule in custom:
-        for key in (rule.id, rule.name, *rule.aliases):
-            if key in taken:
-                other = taken[key].directory / "rule.yaml"
-                errors.append(
-                    f"{_display(rule.directory / 'rule.yaml')}:1: {key} is also a built-in "
-                    f"rule ({_display(other)}); choose another"
-                )
-    if errors:
-        raise CatalogError(errors)
     return tuple(sorted((*builtin, *custom), key=lambda r: r.id))
 
 
@@ -105,10 +92,17 @@ def _display(path: FsPath) -> str:
     return display_path(path, FsPath.cwd())
 
 
-def load_custom_rules(dirs: Iterable[FsPath]) -> tuple[RuleMeta, ...]:
+def load_custom_rules(
+    dirs: Iterable[FsPath], builtin: Sequence[RuleMeta] = ()
+) -> tuple[RuleMeta, ...]:
+    """The rules of these folders. An ID, name or alias used twice, by two custom rules or by
+    a custom and a `builtin` rule, is an error naming both files."""
     rules: list[RuleMeta] = []
     errors: list[str] = []
     seen: dict[str, tuple[str, int]] = {}
+    for rule in builtin:
+        for key in (rule.id, rule.name, *rule.aliases):
+            seen[key] = (f"netlint's built-in rule {_display(rule.directory / 'rule.yaml')}", 1)
     for folder in dirs:
         if not folder.is_dir():
             errors.append(f"{_display(folder)}: not a directory of rules")
@@ -143,7 +137,7 @@ def load_custom_rules(dirs: Iterable[FsPath]) -> tuple[RuleMeta, ...]:
                 if key in seen:
                     other, line = seen[key]
                     errors.append(
-                        f"{shown}:{lines[where]}: {key} is also defined in {other}:{line}"
+                        f"{shown}:{lines[where]}: {where}: {key} is also defined in {other}:{line}"
                     )
                 else:
                     seen[key] = (shown, lines[where])
@@ -258,9 +252,12 @@ def schema_problems(schema: dict[str, Any], loaded: LoadedFile | None, shown: st
         where = ("schema", *exc.absolute_path)
         from netlint.validation import key_path
 
+        what = exc.message
+        if where[-1] == "type" and isinstance(exc.instance, str):
+            what = f"{exc.instance!r} is not a type; use one of {', '.join(_TYPES)}"
         return [
             f"{shown}:{yaml_line(loaded, where)}: {key_path(where)}: not a valid JSON Schema: "
-            f"{exc.message}"
+            f"{what}"
         ]
     return list(_unresolved_refs(schema, loaded, shown))
 
