@@ -347,6 +347,9 @@ def _place(name: str, message: str, entries: Any) -> tuple[tuple[str | int, ...]
     if name == INGRESS and parts[:1] == ["controllers"]:
         found = [i for i, e in enumerate(entries) if key and e["key"] == key.group(1)]
         return ((*top, found[0], *parts[2:]) if found else top), what
+    detect = re.match(r"detect\.(\w+)\.(.+)$", where)
+    if detect:  # detection tables are keyed by label keys and prefixes, dots and all
+        return (*top, "detect", detect.group(1), detect.group(2)), what
     return (*top, *parts), what
 
 
