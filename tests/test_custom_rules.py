@@ -360,3 +360,43 @@ def test_schemas_are_never_fetched(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     with pytest.raises(CatalogError):
         load_custom_rules([BROKEN / "remote-ref"])
+
+
+def test_additional_properties_point_at_each_key_not_allowed(tmp_path: Path):
+    folder = tmp_path / "rules/ACME300-strict"
+    folder.mkdir(parents=True)
+    (folder / "rule.yaml").write_text(
+        "id: ACME300\nname: strict\ncheck: json-schema\nseverity: warning\nsummary: s\n"
+        "why: w\nfix: Keep to mode.\nmatch: {kinds: [ConfigMap]}\nschema:\n  properties:\n"
+        "    data:\n      properties: {mode: {enum: [fast, slow]}}\n"
+        "      patternProperties: {'^x-': {}}\n      additionalProperties: false\n",
+        "utf-8",
+    )
+    (tmp_path / ".netlint.yaml").write_text("rules_dirs: [rules]\n", "utf-8")
+    (tmp_path / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  mode: turbo\n"
+        "  colour: red\n  x-note: fine\n  size: big\n",
+        "utf-8",
+    )
+    config = load_config(tmp_path / ".netlint.yaml")
+    report = lint([str(tmp_path / "cm.yaml")], config, cwd=tmp_path)
+    assert [(f.span.line, f.span.column, f.message) for f in report.active] == [
+        (5, 9, "ConfigMap a: data.mode: 'turbo' is not one of ['fast', 'slow']. Keep to mode."),
+        (
+            6,
+            3,
+            "ConfigMap a: data.colour: 'colour' is not allowed here (additionalProperties). "
+            "Keep to mode.",
+        ),
+        (
+            8,
+            3,
+            "ConfigMap a: data.size: 'size' is not allowed here (additionalProperties). "
+            "Keep to mode.",
+        ),
+    ]
+
+
+def test_one_rules_own_folder_loads_alone():
+    (rule,) = load_custom_rules([RULES_DIR / "ACME004-tcp-only"])
+    assert (rule.id, rule.directory) == ("ACME004", RULES_DIR / "ACME004-tcp-only")

@@ -8,6 +8,7 @@ import functools
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -182,18 +183,35 @@ def json_schema(ctx: RunContext, params: JsonSchemaParams) -> Iterator[Hit]:
         for error in errors:
             path: Path = tuple(error.absolute_path)
             value = _text(error.instance)
+            extra = f"{error.validator}:{error.message}"
             if error.validator == "required":
                 # name the missing property; its position is its parent's (engine: the deepest
                 # existing part of a path)
                 path, value = (*path, *_missing(error)), "nothing"
-            yield _hit(
-                params.message,
-                resource,
-                path,
-                value,
-                error.message,
-                extra=f"{error.validator}:{error.message}",
-            )
+            elif error.validator == "additionalProperties" and _extra_keys(error):
+                # one finding on each key that is not allowed, rather than on the mapping
+                for key in _extra_keys(error):
+                    text = f"{key!r} is not allowed here (additionalProperties)"
+                    hit = _hit(params.message, resource, (*path, key), value, text, extra + key)
+                    yield replace(hit, at_key=True)
+                continue
+            yield _hit(params.message, resource, path, value, error.message, extra)
+
+
+def _extra_keys(error: Any) -> list[str]:
+    """The keys an `additionalProperties` error is about."""
+    instance, schema = error.instance, error.schema
+    if not isinstance(instance, dict) or not isinstance(schema, dict):
+        return []
+    known = schema.get("properties") or {}
+    patterns = [p for p in (schema.get("patternProperties") or {}) if isinstance(p, str)]
+    return [
+        key
+        for key in instance
+        if isinstance(key, str)
+        and key not in known
+        and not any(re.search(p, key) for p in patterns)
+    ]
 
 
 def _missing(error: Any) -> tuple[str, ...]:

@@ -107,7 +107,9 @@ def load_custom_rules(
         if not folder.is_dir():
             errors.append(f"{_display(folder)}: not a directory of rules")
             continue
-        for directory in sorted(folder.iterdir()):
+        # a folder of rules, or one rule's own folder (netlint test-rules .netlint/rules/X)
+        single = (folder / "rule.yaml").is_file()
+        for directory in [folder] if single else sorted(folder.iterdir()):
             if not directory.is_dir() or directory.name.startswith("."):
                 continue
             rule_file = directory / "rule.yaml"
