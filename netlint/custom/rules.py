@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from netlint.catalog import RULE_DIR, CatalogError, RuleMeta
 from netlint.custom.checks import (
@@ -21,7 +21,7 @@ from netlint.custom.checks import (
     Template,
 )
 from netlint.custom.match import Match
-from netlint.model import Severity
+from netlint.rulemeta import RuleDoc
 from netlint.validation import FileError, format_validation_error, load_yaml_file, yaml_line
 
 if TYPE_CHECKING:
@@ -40,30 +40,15 @@ _TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 _DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})  # values, not schemas
 
 
-class CustomRuleModel(BaseModel):
-    """rule.yaml of a custom rule."""
+class CustomRuleModel(RuleDoc):
+    """rule.yaml of a custom rule: the texts of every rule, and its check as data."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*\d{3}$")
-    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     check: CustomCheck
-    severity: Severity
-    enabled: bool = True
-    summary: str = Field(min_length=1)
-    why: str = Field(min_length=1)
-    fix: str = Field(min_length=1)
     match: Match = Field(default_factory=Match)
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
     params: dict[str, Any] = Field(default_factory=dict)
     message: Template | None = None
     help_uri: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    references: list[str] = Field(default_factory=list)
-    since: str = "0.1.0"
-    tags: list[str] = Field(default_factory=list)
-    precision: Literal["very-high", "high", "medium", "low"] = "high"
-    security_severity: float | None = Field(default=None, ge=0.0, le=10.0)
-    aliases: list[str] = Field(default_factory=list)
 
 
 def rules_dirs(config: Config) -> list[FsPath]:
@@ -207,23 +192,10 @@ def parse_custom_rule(path: FsPath, shown: str) -> tuple[RuleMeta, dict[str, int
             )
     if errors:
         raise CatalogError(errors)
-    meta = RuleMeta(
-        id=model.id,
-        name=model.name,
+    meta = model.meta(
         check=model.check,
-        severity=model.severity,
-        enabled=model.enabled,
         kinds=tuple(model.match.kinds),
-        summary=model.summary.strip(),
-        why=model.why.strip(),
-        fix=model.fix.strip(),
         params=params,
-        references=tuple(model.references),
-        since=model.since,
-        tags=tuple(model.tags),
-        precision=model.precision,
-        security_severity=model.security_severity,
-        aliases=tuple(model.aliases),
         directory=path.parent,
         help_uri=model.help_uri,
         builtin=False,
