@@ -62,7 +62,17 @@ def _check_path(text: str) -> str:
 
 Template = Annotated[str, AfterValidator(check_template)]
 FieldPath = Annotated[str, AfterValidator(_check_path)]
-Scalar = str | int | float | bool | None
+
+
+def _scalar(value: Any) -> Any:
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        raise ValueError(
+            f"expected a scalar (string, number, true, false or null), got {_text(value)}"
+        )
+    return value
+
+
+Scalar = Annotated[Any, AfterValidator(_scalar)]
 
 
 class _Params(BaseModel):
