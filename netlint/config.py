@@ -342,11 +342,13 @@ def _validate(
         ) from None
     problems = _check_custom(model, name, base_dir)
     if rules is None and model.rules_dirs:
-        # rule names may be custom rules; when those are broken the command says why
+        # rule names may name custom rules: check them against those too, and not at all when
+        # the custom rules are broken (the command that loads them says why)
         rules = None if problems else _with_custom_rules(model, base_dir)
-        if rules is None:
-            rules = ()
-    problems += _check_rule_names(model, data, rules) if rules != () else []
+        if rules is not None:
+            problems += _check_rule_names(model, data, rules)
+    else:
+        problems += _check_rule_names(model, data, rules)
     if problems:
         placed = sorted((line_of(loc), i, loc, msg) for i, (loc, msg) in enumerate(problems))
         raise FileError([f"{name}:{line}: {key_path(loc)}: {msg}" for line, _, loc, msg in placed])

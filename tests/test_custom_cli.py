@@ -334,3 +334,20 @@ def test_rules_and_explain_show_custom_rules():
     assert 'Annotation on the object: `ignore.netlint.io/ACME004: "<reason>"`, or a config ' in (
         page.stdout.replace("`exclude:`", "\n")
     )
+
+
+def test_pyproject_rules_dirs_are_relative_to_pyproject(tmp_path: Path):
+    shutil.copytree(PROJECT / "rules", tmp_path / "policy")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.netlint]\nrules_dirs = ["policy"]\nselect = ["ACME"]\n',
+        "utf-8",
+    )
+    (tmp_path / "sub").mkdir()
+    result = invoke("rules", cwd=tmp_path / "sub")
+    assert result.returncode == 0, result.describe()
+    assert [line.split()[0] for line in result.stdout.splitlines()][1:5] == [
+        "ACME001",
+        "ACME002",
+        "ACME003",
+        "ACME004",
+    ]

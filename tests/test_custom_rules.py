@@ -400,3 +400,19 @@ def test_additional_properties_point_at_each_key_not_allowed(tmp_path: Path):
 def test_one_rules_own_folder_loads_alone():
     (rule,) = load_custom_rules([RULES_DIR / "ACME004-tcp-only"])
     assert (rule.id, rule.directory) == ("ACME004", RULES_DIR / "ACME004-tcp-only")
+
+
+def test_template_values_are_scalars(tmp_path: Path):
+    folder = tmp_path / "ACME203-values"
+    folder.mkdir()
+    (folder / "rule.yaml").write_text(
+        "id: ACME203\nname: values\ncheck: allowed-values\nseverity: note\nsummary: s\n"
+        "why: w\nfix: f\nparams:\n  path: spec.type\n  values: [ClusterIP, {a: 1}]\n",
+        "utf-8",
+    )
+    with pytest.raises(CatalogError) as info:
+        load_custom_rules([tmp_path])
+    assert [m.split("rule.yaml:", 1)[1] for m in info.value.messages] == [
+        "10: params.values[1]: expected a scalar (string, number, true, false or null), "
+        'got {"a": 1}'
+    ]
