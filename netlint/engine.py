@@ -163,25 +163,27 @@ def run(
     baseline: set[str] | None = None,
     today: dt.date | None = None,
 ) -> EngineResult:
+    with in_force(config):  # the config's catalog overrides, for this run only
+        return _run(
+            files, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
+        )
+
+
+def _run(
+    files: list[LoadedFile],
+    config: Config,
+    all_rules: Sequence[RuleMeta],
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    baseline: set[str] | None = None,
+    today: dt.date | None = None,
+) -> EngineResult:
+    from netlint.checks import REGISTRY
+
     model = config.model
     chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
     ctx = context(files, config, all_rules, today)
-    with in_force(config):  # the config's catalog overrides, for this run only
-        placed = _run_checks(ctx, chosen)
-    by_id = {rule.id: rule for rule in all_rules}
-    findings = [
-        _suppress(f, by_id[f.rule], resource, ctx, baseline) for f, resource in _dedupe(placed)
-    ]
-    findings.sort(key=Finding.sort_key)
-    return EngineResult(findings, chosen)
-
-
-def _run_checks(
-    ctx: RunContext, chosen: Sequence[RuleMeta]
-) -> list[tuple[Finding, Resource | None]]:
-    from netlint.checks import REGISTRY
-
-    config, model = ctx.config, ctx.config.model
     placed: list[tuple[Finding, Resource | None]] = []
     for rule in chosen:
         check = REGISTRY[rule.check]
@@ -202,7 +204,12 @@ def _run_checks(
                 ) from None
         for hit in check.fn(ctx, params):
             placed.append(_finding(rule, severity, hit, ctx))
-    return placed
+    by_id = {rule.id: rule for rule in all_rules}
+    findings = [
+        _suppress(f, by_id[f.rule], resource, ctx, baseline) for f, resource in _dedupe(placed)
+    ]
+    findings.sort(key=Finding.sort_key)
+    return EngineResult(findings, chosen)
 
 
 def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-arg]

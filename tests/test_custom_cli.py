@@ -351,3 +351,13 @@ def test_pyproject_rules_dirs_are_relative_to_pyproject(tmp_path: Path):
         "ACME003",
         "ACME004",
     ]
+
+
+def test_annotations_naming_custom_rules_are_known_suppressions(project: Path):
+    """NL006 (a suppression naming no rule) knows the custom rules of the config in force."""
+    assert [(r, line) for r, line, _ in _check(project) if r == "NL006"] == []
+    (project / ".netlint.yaml").write_text("{}\n", "utf-8")
+    assert [(r, line) for r, line, _ in _check(project) if r == "NL006"] == [
+        ("NL006", 15),
+        ("NL006", 25),
+    ]
