@@ -253,7 +253,7 @@ class ConfigModel(_Model):
         "to the config file's folder.",
     )
     catalogs: CatalogOverrides = Field(
-        default_factory=lambda: CatalogOverrides(),
+        default_factory=CatalogOverrides,
         description="Entries merged over netlint's data catalogs (storage media, ingress "
         "controllers, regions), for this config only.",
     )
@@ -371,13 +371,11 @@ def _check_custom(model: ConfigModel, name: str, base_dir: FsPath | None) -> lis
 def _with_custom_rules(model: ConfigModel, base_dir: FsPath | None) -> Sequence[RuleMeta] | None:
     """The built-in rules and the config's custom rules; None when either is broken (the
     command that loads them reports why)."""
-    from netlint.catalog import CatalogError
+    from netlint.catalog import CatalogError, load_rules
     from netlint.custom.rules import combine, load_custom_rules
 
     base = base_dir or FsPath.cwd()
     try:
-        from netlint.catalog import load_rules
-
         builtin = load_rules()
         return combine(builtin, load_custom_rules((base / d for d in model.rules_dirs), builtin))
     except CatalogError:
