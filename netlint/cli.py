@@ -334,6 +334,7 @@ def test_rules(
     from netlint.catalog import CatalogError, load_rules
     from netlint.custom.rules import combine, load_custom_rules, rules_dirs
     from netlint.fixtures import verify
+    from netlint.validation import FileError
 
     cfg = _load_config(config, [str(directory)] if directory is not None else [])
     try:
@@ -349,8 +350,17 @@ def test_rules(
         for message in exc.messages:
             typer.echo(message, err=True)
         raise typer.Exit(EXIT_ERROR) from None
+    if not tested:
+        where = str(directory) if directory is not None else "the config's rules_dirs"
+        typer.echo(f"{where}: no rules (folders <ID>-<name>/ with a rule.yaml) to test")
+        raise typer.Exit(EXIT_FINDINGS)
     scope = None if tested is builtin else frozenset(r.id for r in tested)
-    result = verify(tested, everything, FsPath.cwd(), scope)
+    try:
+        result = verify(tested, everything, FsPath.cwd(), scope)
+    except FileError as exc:  # a fixture's `# netlint-config:` comment is broken
+        for message in exc.messages:
+            typer.echo(message, err=True)
+        raise typer.Exit(EXIT_ERROR) from None
     for problem in result.problems:
         typer.echo(problem)
     verdict = "ok" if result.ok else f"{len(result.problems)} problem(s)"

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING
 
 from netlint.catalog import RuleMeta
+
+if TYPE_CHECKING:
+    from netlint.config import Config
+    from netlint.validation import Loc
 
 EXPECT = re.compile(r"#\s*expect:\s*(?P<ids>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)")
 CONFIG = re.compile(r"^\s*#\s*netlint-config:\s*(?P<yaml>.+?)\s*(?:#\s*expect:.*)?$")
@@ -59,17 +64,45 @@ def expectations(text: str) -> frozenset[tuple[str, int]]:
     return frozenset(found)
 
 
-def fixture_config(path: FsPath, text: str, display: str):  # type: ignore[no-untyped-def]
+def fixture_config(path: FsPath, text: str, display: str) -> Config:
+    """The config of a `# netlint-config:` comment; a broken one is FileError on its line."""
+    from pydantic import ValidationError
+
     from netlint.config import Config, ConfigModel
-    from netlint.validation import load_yaml_text
+    from netlint.validation import FileError, format_validation_error, load_yaml_text
 
     for number, line in enumerate(text.splitlines(), 1):
         m = CONFIG.match(line)
         if m:
-            data, _ = load_yaml_text(m.group("yaml").encode(), f"{display}:{number}")
-            model = ConfigModel.model_validate(data or {})
+            try:
+                data, _ = load_yaml_text(m.group("yaml").encode(), display)
+                model = ConfigModel.model_validate(data or {})
+            except FileError as exc:
+                raise FileError(
+                    [
+                        f"{display}:{number}: netlint-config: {msg.split(': ', 1)[-1]}"
+                        for msg in exc.messages
+                    ]
+                ) from None
+            except ValidationError as exc:
+                messages = format_validation_error(
+                    exc, None, display, line_of=_on_line(number), model=ConfigModel
+                )
+                raise FileError(
+                    [
+                        msg.replace(
+                            f"{display}:{number}: ", f"{display}:{number}: netlint-config: ", 1
+                        )
+                        for msg in messages
+                    ]
+                ) from None
             return Config(model, display, str(path.parent), (number,) * len(model.exclude))
     return Config(ConfigModel())
+
+
+def _on_line(number: int) -> Callable[[Loc], int]:
+    """Every key of a `# netlint-config:` comment is on the comment's line."""
+    return lambda _loc: number
 
 
 def run_fixture(

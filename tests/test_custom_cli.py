@@ -361,3 +361,32 @@ def test_annotations_naming_custom_rules_are_known_suppressions(project: Path):
         ("NL006", 15),
         ("NL006", 25),
     ]
+
+
+def test_test_rules_of_an_empty_or_missing_folder(tmp_path: Path):
+    (tmp_path / "rules").mkdir()
+    empty = invoke("test-rules", "rules", cwd=tmp_path)
+    assert (empty.returncode, empty.stdout) == (
+        1,
+        "rules: no rules (folders <ID>-<name>/ with a rule.yaml) to test\n",
+    )
+    missing = invoke("test-rules", "nowhere", cwd=tmp_path)
+    assert (missing.returncode, missing.stdout, missing.stderr) == (
+        2,
+        "",
+        "nowhere: not a directory of rules\n",
+    )
+
+
+def test_a_broken_fixture_config_comment_is_exit_2_on_its_line(project: Path):
+    staging = project / "rules/ACME002-no-nodeport-in-prod/pass/staging.yaml"
+    staging.write_text(
+        "# netlint-config: {clustr: {node_mtu: 9001}}\n" + staging.read_text("utf-8"), "utf-8"
+    )
+    result = invoke("test-rules", "rules", cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        "rules/ACME002-no-nodeport-in-prod/pass/staging.yaml:1: netlint-config: clustr: unknown "
+        "key, did you mean cluster?\n",
+    )

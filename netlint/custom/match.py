@@ -72,20 +72,6 @@ class Match(_Strict):
             return False
         return self.labels is None or _selects(self.labels, resource.labels)
 
-    def describe(self) -> str:
-        parts = []
-        if self.api_version:
-            parts.append("apiVersion " + ", ".join(self.api_version))
-        if self.kinds:
-            parts.append("kind " + ", ".join(self.kinds))
-        if self.namespaces:
-            parts.append("namespace " + ", ".join(self.namespaces))
-        if self.name is not None:
-            parts.append(f"name {self.name}")
-        if self.labels is not None:
-            parts.append("a label selector")
-        return "; ".join(parts) or "every object"
-
 
 def _selects(selector: LabelSelector, labels: dict[str, Any]) -> bool:
     text = {str(k): str(v) for k, v in labels.items() if v is not None}
