@@ -190,6 +190,7 @@ class CatalogOverrides(_Strict):
 
 
 def _merge_storage(base: dict[str, Any], extra: list[dict[str, Any]], source: str) -> Any:
+    """The config's entries first; a built-in entry keeps only the provisioners they leave."""
     mine = {name for entry in extra for name in entry["provisioners"]}
     kept = []
     for entry in base["provisioners"]:
@@ -197,13 +198,11 @@ def _merge_storage(base: dict[str, Any], extra: list[dict[str, Any]], source: st
         if names:
             kept.append({**entry, "provisioners": names})
     added = [{**entry, "source": source} for entry in extra]
-    for entry in added:
-        if "parameter" not in entry:
-            entry.pop("keys", None)
     return {"provisioners": [*added, *kept]}
 
 
 def _merge_ingress(base: dict[str, Any], extra: list[dict[str, Any]], source: str) -> Any:
+    """A known key gets the config's matchers before its own; a new key is a new controller."""
     controllers = [dict(c) for c in base["controllers"]]
     by_key = {c["key"]: c for c in controllers}
     for entry in extra:
@@ -225,10 +224,12 @@ def _merge_ingress(base: dict[str, Any], extra: list[dict[str, Any]], source: st
 
 
 def _strong(item: dict[str, Any]) -> dict[str, Any]:
+    """`strong` defaults to true in the config (the catalog file spells it out every time)."""
     return {"strong": True, **item}
 
 
 def _merge_regions(base: dict[str, Any], extra: dict[str, Any], source: str) -> Any:
+    """Mappings updated (the config wins), pattern lists with the config's first."""
     out = dict(base)
     out["countries"] = {**(base.get("countries") or {}), **extra.get("countries", {})}
     providers = {k: dict(v) for k, v in base["providers"].items()}
