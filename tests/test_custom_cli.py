@@ -390,3 +390,19 @@ def test_a_broken_fixture_config_comment_is_exit_2_on_its_line(project: Path):
         "rules/ACME002-no-nodeport-in-prod/pass/staging.yaml:1: netlint-config: clustr: unknown "
         "key, did you mean cluster?\n",
     )
+
+
+def test_a_schema_from_the_config_is_checked_like_the_rules_own(project: Path):
+    (project / ".netlint.yaml").write_text(
+        "rules_dirs: [rules]\nrules:\n  ACME001:\n    params:\n      schema:\n"
+        "        properties:\n          spec: {$ref: 'https://example.com/evil.json'}\n",
+        "utf-8",
+    )
+    result = invoke("check", "services.yaml", cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        '.netlint.yaml:5: rules.ACME001.params.schema: properties.spec["$ref"]: '
+        "https://example.com/evil.json: not in this schema, and netlint never fetches schemas; "
+        "put the definition under $defs and refer to it as #/$defs/<name>\n",
+    )

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterator
@@ -13,13 +12,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from netlint.custom import schema
 from netlint.custom.fieldpath import FieldPathError, Leaf, parse, show, walk
 from netlint.custom.match import Match
 from netlint.model import Hit, Path, Resource
 
 if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
-
     from netlint.context import RunContext
 
 PLACEHOLDERS = ("object", "path", "value", "message", "kind", "name", "namespace")
@@ -83,7 +81,7 @@ class _Params(BaseModel):
 
 
 class JsonSchemaParams(_Params):
-    schema_: dict[str, Any] = Field(alias="schema")
+    schema_: Annotated[dict[str, Any], AfterValidator(schema.check)] = Field(alias="schema")
 
 
 class RequiredFieldParams(_Params):
@@ -184,7 +182,7 @@ def _present(resource: Resource, steps: tuple[Any, ...]) -> Iterator[Leaf]:
 
 
 def json_schema(ctx: RunContext, params: JsonSchemaParams) -> Iterator[Hit]:
-    validator = compiled(json.dumps(params.schema_, sort_keys=True, default=str))
+    validator = schema.compiled(json.dumps(params.schema_, sort_keys=True, default=str))
     for resource in _matched(ctx, params.match):
         errors = sorted(
             validator.iter_errors(resource.data),
@@ -233,19 +231,6 @@ def _missing(error: Any) -> tuple[str, ...]:
         if isinstance(name, str) and name not in instance and repr(name) in error.message:
             return (name,)
     return ()
-
-
-@functools.lru_cache(maxsize=64)
-def compiled(schema_json: str) -> Validator:
-    """A draft 2020-12 validator that never fetches: its registry has no retrieval, so a
-    remote `$ref` is unresolvable (and was reported when the rule was loaded)."""
-    from jsonschema import Draft202012Validator
-    from referencing import Registry
-
-    schema = json.loads(schema_json)
-    return Draft202012Validator(
-        schema, registry=Registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
 
 
 DEFAULT_MESSAGES = {

@@ -21,12 +21,18 @@ from netlint.custom.checks import (
     Template,
 )
 from netlint.custom.match import Match
+from netlint.custom.schema import problems as schema_problems
 from netlint.rulemeta import RuleDoc
-from netlint.validation import FileError, format_validation_error, load_yaml_file, yaml_line
+from netlint.validation import (
+    FileError,
+    format_validation_error,
+    key_path,
+    load_yaml_file,
+    yaml_line,
+)
 
 if TYPE_CHECKING:
     from netlint.config import Config
-    from netlint.load import LoadedFile
 
 BUILTIN_PREFIX = "NL"
 CustomCheck = Literal["json-schema", "required-field", "forbidden-value", "allowed-values"]
@@ -35,9 +41,6 @@ TEMPLATE_PARAMS: dict[str, type[BaseModel]] = {
     "forbidden-value": ForbiddenValueParams,
     "allowed-values": AllowedValuesParams,
 }
-DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
-_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
-_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})  # values, not schemas
 
 
 class CustomRuleModel(RuleDoc):
@@ -164,7 +167,9 @@ def parse_custom_rule(path: FsPath, shown: str) -> tuple[RuleMeta, dict[str, int
         if model.schema_ is None:
             errors.append(f"{shown}:{line('check')}: schema: check json-schema needs a schema:")
         else:
-            errors.extend(schema_problems(model.schema_, loaded, shown))
+            for loc, what in schema_problems(model.schema_):
+                where = ("schema", *loc)
+                errors.append(f"{shown}:{yaml_line(loaded, where)}: {key_path(where)}: {what}")
             params["schema"] = model.schema_
         if model.params:
             errors.append(
@@ -209,72 +214,3 @@ def _default_message(model: CustomRuleModel) -> str:
     Use a LoadBalancer ...` (braces in the fix are kept literally)."""
     fix = " ".join(model.fix.split()).replace("{", "{{").replace("}", "}}")
     return f"{DEFAULT_MESSAGES[model.check]}. {fix}"
-
-
-def schema_problems(schema: dict[str, Any], loaded: LoadedFile | None, shown: str) -> list[str]:
-    """A draft 2020-12 schema that is valid and whose every `$ref` resolves inside it."""
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
-    declared = schema.get("$schema")
-    if declared is not None and declared.rstrip("#") != DRAFT_2020_12:
-        line = yaml_line(loaded, ("schema", "$schema"))
-        return [f"{shown}:{line}: schema.$schema: netlint reads draft 2020-12 ({DRAFT_2020_12})"]
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        where = ("schema", *exc.absolute_path)
-        from netlint.validation import key_path
-
-        what = exc.message
-        if where[-1] == "type" and isinstance(exc.instance, str):
-            what = f"{exc.instance!r} is not a type; use one of {', '.join(_TYPES)}"
-        return [
-            f"{shown}:{yaml_line(loaded, where)}: {key_path(where)}: not a valid JSON Schema: "
-            f"{what}"
-        ]
-    return list(_unresolved_refs(schema, loaded, shown))
-
-
-def _unresolved_refs(schema: dict[str, Any], loaded: LoadedFile | None, shown: str) -> list[str]:
-    from referencing import Registry
-    from referencing.exceptions import PointerToNowhere, Unresolvable
-    from referencing.jsonschema import DRAFT202012
-
-    from netlint.validation import key_path
-
-    registry: Registry[Any] = (
-        Registry().with_resource("", DRAFT202012.create_resource(schema)).crawl()
-    )
-    out: list[str] = []
-
-    def visit(node: Any, loc: tuple[str | int, ...], resolver: Any) -> None:
-        if isinstance(node, dict):
-            if loc and isinstance(node.get("$id"), str):
-                resolver = resolver.in_subresource(DRAFT202012.create_resource(node))
-            for key in ("$ref", "$dynamicRef"):
-                ref = node.get(key)
-                if not isinstance(ref, str):
-                    continue
-                try:
-                    resolver.lookup(ref)
-                except PointerToNowhere:
-                    what = f"nothing at {ref.partition('#')[2] or ref} in this schema"
-                except Unresolvable:
-                    what = (
-                        "not in this schema, and netlint never fetches schemas; put the "
-                        "definition under $defs and refer to it as #/$defs/<name>"
-                    )
-                else:
-                    continue
-                where = ("schema", *loc, key)
-                out.append(f"{shown}:{yaml_line(loaded, where)}: {key_path(where)}: {ref}: {what}")
-            for key, value in node.items():
-                if key not in _DATA_KEYWORDS:
-                    visit(value, (*loc, str(key)), resolver)
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                visit(item, (*loc, i), resolver)
-
-    visit(schema, (), registry.resolver(""))
-    return out
