@@ -64,10 +64,17 @@ def load_all_rules(config: Config | None) -> tuple[RuleMeta, ...]:
     """The built-in rules and the custom rules of the config's `rules_dirs`."""
     from netlint.catalog import load_rules
 
-    builtin = load_rules()
     if config is None or not config.model.rules_dirs:
-        return builtin
-    return combine(builtin, load_custom_rules(rules_dirs(config), builtin))
+        return load_rules()
+    return with_custom_rules(rules_dirs(config))
+
+
+def with_custom_rules(dirs: Iterable[FsPath]) -> tuple[RuleMeta, ...]:
+    """The built-in rules and the rules of these folders (CatalogError when any is broken)."""
+    from netlint.catalog import load_rules
+
+    builtin = load_rules()
+    return combine(builtin, load_custom_rules(dirs, builtin))
 
 
 def combine(builtin: Sequence[RuleMeta], custom: Sequence[RuleMeta]) -> tuple[RuleMeta, ...]:
