@@ -146,7 +146,7 @@ def test_in_force_builds_the_merged_tables_once_per_override():
 
 
 def test_explain_lists_the_config_entries_of_the_catalog_a_rule_reads():
-    page = invoke("explain", "NL301", cwd=HERE)
+    page = invoke("explain", "--format", "markdown", "NL301", cwd=HERE)
     assert page.returncode == 0, page.describe()
     tail = page.stdout.split("## Catalog entries from .netlint.yaml\n", 1)[1]
     assert tail.splitlines() == [
@@ -159,14 +159,14 @@ def test_explain_lists_the_config_entries_of_the_catalog_a_rule_reads():
         "by default) (from the config)",
         "- ebs.csi.aws.com: local-nvme (EBS on our Outposts racks, local NVMe) (from the config)",
     ]
-    ingress = invoke("explain", "NL201", cwd=HERE).stdout
+    ingress = invoke("explain", "--format", "markdown", "NL201", cwd=HERE).stdout
     assert ingress.split("merged over the built-in rules/data/ingress_controllers.yaml:\n\n")[
         1
     ].splitlines() == [
         "- edge-gateway (Corp edge gateway): labels {app: corp-edge} (from the config)",
         "- traefik: labels {corp.example/proxy: traefik} (from the config)",
     ]
-    regions = invoke("explain", "NL401", cwd=HERE).stdout
+    regions = invoke("explain", "--format", "markdown", "NL401", cwd=HERE).stdout
     assert regions.split("merged over the built-in rules/data/regions.yaml:\n\n")[
         1
     ].splitlines() == [

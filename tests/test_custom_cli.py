@@ -315,7 +315,7 @@ def test_rules_and_explain_show_custom_rules():
             "tags": [],
         },
     ]
-    page = invoke("explain", "tcp-only", cwd=PROJECT)
+    page = invoke("explain", "--format", "markdown", "tcp-only", cwd=PROJECT)
     assert page.returncode == 0, page.describe()
     lines = page.stdout.splitlines()
     assert lines[:9] == [

@@ -25,6 +25,7 @@ from netlint.model import Media
 if TYPE_CHECKING:
     from netlint.catalog import RuleMeta
     from netlint.config import Config
+    from netlint.explain import Section
 
 STORAGE, INGRESS, REGIONS = "storage_media", "ingress_controllers", "regions"
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
@@ -45,7 +46,7 @@ class _Strict(BaseModel):
 
 
 class StorageChoice(_Strict):
-    media: Media
+    media: Media = Field(description="What the storage is.")
     label: str = Field(min_length=1, description="What it is, in messages (Corp NVMe pool).")
 
 
@@ -101,12 +102,12 @@ class LabelSetEntry(_Strict):
 class ServiceEntry(_Strict):
     names: Strings = Field(min_length=1, description="Service name globs.")
     namespaces: Strings = Field(default_factory=list, description="Their namespaces.")
-    strong: bool = True
+    strong: bool = Field(default=True, description="Enough alone (false: needs a second hint).")
 
 
 class ImageEntry(_Strict):
     glob: str = Field(min_length=1, description="Controller image glob (no tag).")
-    strong: bool = True
+    strong: bool = Field(default=True, description="Enough alone (false: needs a second hint).")
 
 
 class IngressEntry(_Strict):
@@ -117,9 +118,13 @@ class IngressEntry(_Strict):
     display: str | None = Field(default=None, min_length=1, description="Name in messages.")
     labels: list[LabelSetEntry] = Field(default_factory=list)
     services: list[ServiceEntry] = Field(default_factory=list)
-    namespaces: Strings = Field(default_factory=list)
+    namespaces: Strings = Field(
+        default_factory=list, description="Conventional namespaces (corroborating only)."
+    )
     images: list[ImageEntry] = Field(default_factory=list)
-    not_names: Strings = Field(default_factory=list)
+    not_names: Strings = Field(
+        default_factory=list, description="Service names that are never its client-facing one."
+    )
 
 
 # ---- regions -------------------------------------------------------------------------------
@@ -140,11 +145,20 @@ class ProviderEntry(_Strict):
 
 
 class DetectEntry(_Strict):
-    label_keys: dict[str, str] = Field(default_factory=dict)
-    key_prefixes: dict[str, str] = Field(default_factory=dict)
-    provisioners: dict[str, str] = Field(default_factory=dict)
-    env: dict[str, str] = Field(default_factory=dict)
-    aliases: dict[str, str] = Field(default_factory=dict)
+    label_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Label key -> provider; the key's value is a location (read as a pin).",
+    )
+    key_prefixes: dict[str, str] = Field(
+        default_factory=dict, description="Label key prefix -> provider (detection only)."
+    )
+    provisioners: dict[str, str] = Field(
+        default_factory=dict, description="Provisioner or CSI driver -> provider."
+    )
+    env: dict[str, str] = Field(
+        default_factory=dict, description="Environment variable name -> provider."
+    )
+    aliases: dict[str, str] = Field(default_factory=dict, description="Other name -> provider.")
 
 
 class RegionsEntry(_Strict):
@@ -152,7 +166,9 @@ class RegionsEntry(_Strict):
     names, detection. The jurisdictions (EEA, adequacy) are law, not catalog: not here."""
 
     providers: dict[str, ProviderEntry] = Field(default_factory=dict)
-    countries: dict[CountryCode, str] = Field(default_factory=dict)
+    countries: dict[CountryCode, str] = Field(
+        default_factory=dict, description="ISO country code -> name, for regions' countries."
+    )
     detect: DetectEntry = Field(default_factory=DetectEntry)
 
 
@@ -374,24 +390,26 @@ USERS: dict[str, frozenset[str]] = {
 }
 
 
-def explain_section(rule: RuleMeta, config: Config) -> str:
-    """Markdown lines for `netlint explain`: the config's entries of the catalogs this rule
-    reads, marked as from the config. Empty when the config extends none of them."""
-    given = config.model.catalogs.given()
+def explain_sections(rule: RuleMeta, config: Config) -> tuple[Section, ...]:
+    """Page sections for `netlint explain`: the config's entries of the catalogs this rule
+    reads, marked as from the config. None when the config extends none of them."""
+    from netlint.explain import Bullets, Para, Section
+
     where = config.path or "the configuration"
-    out: list[str] = []
-    for name, entries in given.items():
-        if rule.check not in USERS[name]:
-            continue
-        out += [
-            f"## Catalog entries from {where}",
-            "",
-            f"`catalogs.{name}` of {where}, merged over the built-in rules/data/{name}.yaml:",
-            "",
-            *_describe(name, entries),
-            "",
-        ]
-    return "\n" + "\n".join(out) if out else ""
+    return tuple(
+        Section(
+            f"Catalog entries from {where}",
+            (
+                Para(
+                    f"`catalogs.{name}` of {where}, merged over the built-in "
+                    f"rules/data/{name}.yaml:"
+                ),
+                Bullets(tuple(_describe(name, entries))),
+            ),
+        )
+        for name, entries in config.model.catalogs.given().items()
+        if rule.check in USERS[name]
+    )
 
 
 def _describe(name: str, entries: Any) -> list[str]:
@@ -401,14 +419,14 @@ def _describe(name: str, entries: Any) -> list[str]:
         for e in entries:
             names = ", ".join(e["provisioners"])
             if "media" in e:
-                lines.append(f"- {names}: {e['media']} ({e['label']}) {mark}")
+                lines.append(f"{names}: {e['media']} ({e['label']}) {mark}")
             else:
                 values = "; ".join(
                     f"{k}: {v['media']} ({v['label']})" for k, v in e["values"].items()
                 )
                 d = e["default"]
                 lines.append(
-                    f"- {names}: by parameter {e['parameter'][0]}: {values}; default "
+                    f"{names}: by parameter {e['parameter'][0]}: {values}; default "
                     f"{d['media']} ({d['label']}) {mark}"
                 )
         return lines
@@ -423,22 +441,22 @@ def _describe(name: str, entries: Any) -> list[str]:
             if e.get("namespaces"):
                 parts.append("namespaces " + ", ".join(e["namespaces"]))
             shown = f"{e['key']} ({e['display']})" if e.get("display") else e["key"]
-            lines.append(f"- {shown}: {'; '.join(parts) or 'display name only'} {mark}")
+            lines.append(f"{shown}: {'; '.join(parts) or 'display name only'} {mark}")
         return lines
     lines = []
     for provider, p in entries.get("providers", {}).items():
         for code, (city, country) in p.get("regions", {}).items():
             place = f"{city}, {country}" if city else country
-            lines.append(f"- {provider} region {code}: {place} {mark}")
+            lines.append(f"{provider} region {code}: {place} {mark}")
         for zone in p.get("zones", []):
-            lines.append(f"- {provider} zone pattern {zone} {mark}")
+            lines.append(f"{provider} zone pattern {zone} {mark}")
         for host in p.get("hosts", []):
-            lines.append(f"- {provider} host pattern {host['pattern']} {mark}")
+            lines.append(f"{provider} host pattern {host['pattern']} {mark}")
     for code, country in entries.get("countries", {}).items():
-        lines.append(f"- country {code}: {country} {mark}")
+        lines.append(f"country {code}: {country} {mark}")
     for table, items in entries.get("detect", {}).items():
         for k, v in items.items():
-            lines.append(f"- detect.{table} {k} -> {v} {mark}")
+            lines.append(f"detect.{table} {k} -> {v} {mark}")
     return lines
 
 
