@@ -406,3 +406,16 @@ def test_a_schema_from_the_config_is_checked_like_the_rules_own(project: Path):
         "https://example.com/evil.json: not in this schema, and netlint never fetches schemas; "
         "put the definition under $defs and refer to it as #/$defs/<name>\n",
     )
+
+
+def test_rule_tables_align_and_link_custom_rules():
+    text = invoke("rules", cwd=PROJECT).stdout.splitlines()
+    assert text[0].startswith("ID      NAME ")
+    assert text[1].startswith("ACME001 lb-source-ranges ")
+    assert text[5].startswith("NL001   invalid-yaml ")
+    markdown = invoke("rules", "--format", "markdown", cwd=PROJECT).stdout.splitlines()
+    assert markdown[2].startswith("| [ACME001](https://wiki.example.com/policies/acme001) | ")
+    assert markdown[3].startswith("| ACME002 | no-nodeport-in-prod | ")  # no page of its own
+    assert markdown[6].startswith(
+        "| [NL001](https://github.com/netlint/netlint/blob/main/docs/rules/NL001.md) | "
+    )
