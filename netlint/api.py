@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from netlint.catalog import RuleMeta, load_rules
+from netlint.catalog import RuleMeta
 from netlint.config import Config
+from netlint.custom.rules import load_all_rules
 from netlint.inputs import InputFile, TooBig, discover, read_error, read_input
 from netlint.load import REFUSED, Limits, LoadedFile, Problem, decode, encoding_problem, load_text
 from netlint.model import Finding, Severity, SourceFile, Span
@@ -138,7 +139,7 @@ def _lint(
     from netlint import engine
 
     config = config or Config(__import__("netlint.config").config.ConfigModel())
-    all_rules = rules if rules is not None else load_rules()
+    all_rules = rules if rules is not None else load_all_rules(config)
     found = discover(list(paths), cwd, stdin_filename)
     limits = Limits.of(config.model.limits)
     loaded: list[LoadedFile] = []
