@@ -239,7 +239,7 @@ def test_values_compare_as_yaml_types(tmp_path: Path):
 
 BROKEN_CASES = {
     "bad-yaml": [
-        "ACME100-bad-yaml/rule.yaml:8: invalid YAML: did not find expected ',' or ']' "
+        "ACME100-bad-yaml/rule.yaml:7: invalid YAML: did not find expected ',' or ']' "
         "(while parsing a flow sequence)"
     ],
     "unknown-key": [
