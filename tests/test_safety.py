@@ -126,6 +126,33 @@ def test_rule_metadata_with_a_python_tag_is_a_validation_error(tmp_path: Path) -
     assert not sentinel.exists()
 
 
+def test_custom_rule_tags_and_format_fields_run_nothing(tmp_path: Path) -> None:
+    """A custom rule (rules_dirs) is data too: a python tag stays a list, and its message
+    template takes only netlint's placeholders, never str.format fields that reach objects."""
+    sentinel = tmp_path / "pwned"
+    rule = tmp_path / "rules" / "ACME900-evil"
+    rule.mkdir(parents=True)
+    (tmp_path / ".netlint.yaml").write_text("rules_dirs: [rules]\n")
+    (rule / "rule.yaml").write_text(
+        "id: ACME900\nname: evil\ncheck: required-field\nseverity: note\n"
+        f'summary: !!python/object/apply:os.system ["touch {sentinel}"]\n'
+        "why: x\nfix: y\n"
+        'message: "owner {0.__class__.__init__.__globals__}"\n'
+        "match: {kinds: [Deployment]}\n"
+        'params:\n  path: metadata.annotations["x"]\n'
+    )
+    (tmp_path / "m.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n")
+    result = run_cli("check", "m.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        "rules/ACME900-evil/rule.yaml:5: summary: expected a string, got a list",
+        "rules/ACME900-evil/rule.yaml:8: message: unknown placeholder "
+        "{0.__class__.__init__.__globals__}; use {object}, {path}, {value}, {message}, {kind}, "
+        "{name}, {namespace}",
+    ]
+    assert not sentinel.exists()
+
+
 # --- no network, no processes -----------------------------------------------------------------
 
 # Audit events (PEP 578) that a plain `netlint check` must never raise.
