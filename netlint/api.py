@@ -13,6 +13,7 @@ from netlint.config import Config
 from netlint.inputs import InputFile, discover
 from netlint.load import Limits, LoadedFile, decode, encoding_problem, load_text
 from netlint.model import Finding, Severity, SourceFile
+from netlint.render import RenderSettings
 
 
 @dataclass
@@ -65,6 +66,7 @@ def lint(
     today: dt.date | None = None,
     cwd: FsPath | None = None,
     rules: tuple[RuleMeta, ...] | None = None,
+    render: RenderSettings | None = None,
 ) -> Report:
     # A run builds millions of small objects (node trees, data) that all live until it ends and
     # hold no reference cycles; the cyclic collector would re-scan that growing heap again and
@@ -73,7 +75,17 @@ def lint(
     gc.disable()
     try:
         return _lint(
-            paths, config, stdin, stdin_filename, select, ignore, baseline, today, cwd, rules
+            paths,
+            config,
+            stdin,
+            stdin_filename,
+            select,
+            ignore,
+            baseline,
+            today,
+            cwd,
+            rules,
+            render,
         )
     finally:
         if paused:
@@ -91,29 +103,36 @@ def _lint(
     today: dt.date | None,
     cwd: FsPath | None,
     rules: tuple[RuleMeta, ...] | None,
+    render: RenderSettings | None = None,
 ) -> Report:
     from netlint import engine
+    from netlint.render.plan import stage
 
     config = config or Config(__import__("netlint.config").config.ConfigModel())
     all_rules = rules if rules is not None else load_rules()
     found = discover(list(paths), cwd, stdin_filename)
+    # charts and kustomizations are rendered; their member files are not read raw
+    staged = stage(found, list(paths), cwd or FsPath.cwd(), render or RenderSettings())
     lim = config.model.limits
     limits = Limits(lim.max_depth, lim.max_nodes_per_document)
     loaded: list[LoadedFile] = []
-    errors = list(found.errors)
-    for item in found.files:
+    errors = [*found.errors, *staged.errors]
+    for item in staged.files:
         try:
             loaded.append(read_file(item, stdin, limits))
         except OSError as exc:
             errors.append(f"{item.display}: cannot read: {exc.strerror or exc}")
+    for rendered in staged.renders:
+        source = SourceFile(rendered.display, None, tuple(rendered.text.splitlines()))
+        loaded.append(load_text(source, rendered.text, limits))
     result = engine.run(
         loaded, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
     )
     return Report(
-        findings=result.findings,
+        findings=staged.finish(result.findings, loaded),
         rules=result.rules,
         all_rules=all_rules,
         files=[f.file.path for f in loaded],
         errors=errors,
-        notices=found.skipped,
+        notices=[*found.skipped, *staged.notices],
     )

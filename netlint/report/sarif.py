@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from netlint.model import Finding, Severity, SourceFile, Span
-from netlint.report import RenderOptions, fix_dict, object_dict, repo_path
+from netlint.report import RenderOptions, fix_dict, object_dict, rendered_dict, repo_path
 from netlint.report.escape import to_json
 
 if TYPE_CHECKING:
@@ -145,6 +145,16 @@ def _result(f: Finding, rule_index: int, base_dir: str | None) -> dict[str, Any]
             }
             for number, rel in enumerate(f.related, start=1)
         ]
+    if f.rendered is not None and f.rendered.mapping != "none":
+        # the primary location is the template / values / base file; where it was rendered
+        # is kept as a related location
+        result.setdefault("relatedLocations", []).append(
+            {
+                "id": len(f.related) + 1,
+                "physicalLocation": _physical(f.rendered.file, f.rendered.span, base_dir),
+                "message": {"text": f"rendered here ({f.rendered.file.path})"},
+            }
+        )
     # SARIF 3.27.23: within a run, `suppressions` is on every result or on none; an empty
     # array says "evaluated, not suppressed".
     result["suppressions"] = (
@@ -182,6 +192,9 @@ def _result(f: Finding, rule_index: int, base_dir: str | None) -> dict[str, Any]
         properties["source_template"] = f.source_template
     if f.fix is not None:
         properties["fix"] = fix_dict(f.fix)
+    if f.rendered is not None:
+        properties["mapping"] = f.rendered.mapping
+        properties["rendered"] = rendered_dict(f.rendered)
     if properties:
         result["properties"] = properties
     return result

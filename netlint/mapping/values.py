@@ -1,0 +1,72 @@
+"""Which values file sets `.Values.a.b`: the last one in precedence order that has the key.
+
+`helm template -f A -f B --set k=v` layers the chart's values.yaml, then A, then B, then the
+`--set` keys; a value set with `--set` has no file to point at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path as FsPath
+from typing import Any
+
+from ruamel.yaml.nodes import ScalarNode
+
+from netlint.load import LoadedFile, scalar_value
+from netlint.model import Span
+from netlint.positions import resolve, span_of
+
+MISSING: Any = object()
+
+
+def set_keys(sets: Sequence[str]) -> list[tuple[str, ...]]:
+    """Key paths of `--set a.b=1,c=2` arguments (escaped `\\,` and `\\.` kept)."""
+    out = []
+    for arg in sets:
+        for part in re.split(r"(?<!\\),", arg):
+            key = part.split("=", 1)[0].strip()
+            if key:
+                steps = [
+                    re.sub(r"\[\d+\]$", "", s).replace("\\.", ".")
+                    for s in re.split(r"(?<!\\)\.", key)
+                ]
+                out.append(tuple(steps))
+    return out
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return str(a).lower() == str(b).lower()
+    return str(a) == str(b)
+
+
+def lookup(
+    ref: tuple[str, ...],
+    files: Sequence[FsPath],
+    sets: Sequence[str],
+    expected: Any,
+    load: Callable[[FsPath], LoadedFile | None],
+) -> tuple[FsPath, Span] | None:
+    """The values file and span that set `ref`, or None (set with --set, not in any file, or
+    the file's value is not what was rendered: the template transformed it)."""
+    for key in set_keys(sets):
+        if ref[: len(key)] == key or key[: len(ref)] == ref:
+            return None
+    for path in reversed(files):
+        loaded = load(path)
+        if loaded is None or not loaded.documents:
+            continue
+        root = loaded.documents[0].node
+        _, node, depth = resolve(root, ref)
+        if depth != len(ref):
+            continue
+        if (
+            expected is not MISSING
+            and isinstance(node, ScalarNode)
+            and not same(scalar_value(node), expected)
+        ):
+            return None
+        span, _ = span_of(root, ref)
+        return path, span
+    return None

@@ -1,0 +1,275 @@
+"""kustomize: real `kubectl kustomize` / `kustomize build` renders of tests/fixtures/kustomize,
+findings on the base or patch file they come from, origin annotations that never change a
+finding, overlays chosen over bases, member files never linted raw, pre-commit file lists."""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import findings_of, run_cli
+
+from netlint.render import kustomize as kz
+
+FIXTURES = Path(__file__).parent / "fixtures" / "kustomize"
+S = SimpleNamespace(**runpy.run_path(str(Path(__file__).parent / "fixtures/report/support.py")))
+
+
+def _tool() -> list[str]:
+    found = kz.command()
+    if found is None:
+        pytest.skip("neither kustomize nor kubectl is on PATH")
+    return found
+
+
+# (rule, file, line, column) of every active finding when the whole tree is checked: dev has
+# no patch (the base's `spec:` line: externalTrafficPolicy is missing), staging's patch sets
+# Cluster (the patch's value), prod's patch sets Local with one replica (NL203 on the patch).
+TREE = [
+    ("NL201", "base/service.yaml", 9, 1),
+    ("NL203", "overlays/prod/local-traffic.yaml", 6, 26),
+    ("NL201", "overlays/staging/cluster-traffic.yaml", 7, 26),
+]
+
+
+def _quad(report: dict) -> list[tuple[str, str, int, int]]:  # type: ignore[type-arg]
+    return [(f.rule, f.file, f.line, f.column) for f in findings_of(report)]
+
+
+def test_tree_renders_the_overlays_and_maps_to_base_and_patch_files():
+    _tool()
+    result = run_cli("check", ".", "--format", "json", cwd=FIXTURES)
+    assert result.returncode == 0, result.describe()  # warnings and notes only
+    report = S.validate_json_report(result.stdout)
+    assert _quad(report) == TREE
+    by_rule_file = {(f["rule"], f["file"]): f for f in report["findings"]}
+    dev = by_rule_file["NL201", "base/service.yaml"]
+    assert dev["mapping"] == "exact"
+    assert dev["rendered"] == {
+        "file": "overlays/dev[kustomize]",
+        "line": 18,
+        "column": 1,
+        "end_line": 18,
+        "end_column": 5,
+        "tool": "kustomize",
+        "target": "overlays/dev",
+        "name": None,
+        "origin": "base/service.yaml",
+    }
+    assert dev["object"]["namespace"] == "edge-dev"
+    staging = by_rule_file["NL201", "overlays/staging/cluster-traffic.yaml"]
+    assert staging["mapping"] == "exact"
+    assert staging["rendered"]["file"] == "overlays/staging[kustomize]"
+    assert staging["rendered"]["origin"] == "base/service.yaml"
+    assert staging["object"]["name"] == "staging-edge-controller"
+    # the related notes point at the base files too
+    assert [(r["file"], r["line"], r["column"]) for r in staging["related"]] == [
+        ("base/service.yaml", 6, 29),
+        ("base/deployment.yaml", 2, 1),
+    ]
+    # three renders were read, no member file raw
+    assert report["summary"]["files"] == 3
+
+
+def test_text_names_the_overlay_on_a_hint_line():
+    _tool()
+    result = run_cli("check", "overlays/staging", "--no-color", cwd=FIXTURES)
+    assert result.returncode == 0, result.describe()
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "overlays/staging/cluster-traffic.yaml:7:26: warning NL201 LoadBalancer Service "
+        "staging-edge-controller fronts ingress-nginx"
+    )
+    assert lines[1] == "  rendered from: overlays/staging[kustomize]:19:26 (base/service.yaml)"
+    assert lines[-1] == "Found 1 finding (1 warning) in 1 of 1 file."
+
+
+def test_github_annotation_lands_on_the_patch():
+    _tool()
+    result = run_cli("check", "overlays/staging", "--format", "github", cwd=FIXTURES)
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(
+        "::warning file=overlays/staging/cluster-traffic.yaml,line=7,col=26,endLine=7,"
+        "endColumn=33,title=NL201 ingress-client-ip-lost::"
+    )
+    assert "%0Arendered from%3A overlays/staging[kustomize]:19:26" not in first  # data: no %3A
+    assert "%0Arendered from: overlays/staging[kustomize]:19:26 (base/service.yaml)%0A" in first
+
+
+def test_sarif_primary_is_the_source_and_the_render_is_related():
+    _tool()
+    result = run_cli("check", ".", "--format", "sarif", cwd=FIXTURES)
+    doc = S.validate_sarif(result.stdout)
+    results = doc["runs"][0]["results"]
+    assert [
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in results
+    ] == [(rule, file, line) for rule, file, line, _ in TREE]
+    dev = results[0]
+    rendered = dev["relatedLocations"][-1]
+    assert rendered["physicalLocation"]["artifactLocation"] == {
+        "uri": "overlays/dev%5Bkustomize%5D",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert rendered["physicalLocation"]["region"]["startLine"] == 18
+    assert rendered["message"]["text"] == "rendered here (overlays/dev[kustomize])"
+    assert dev["properties"]["mapping"] == "exact"
+    assert dev["properties"]["rendered"]["origin"] == "base/service.yaml"
+
+
+def test_files_of_a_kustomization_render_the_overlays_that_include_them():
+    """pre-commit passes changed files: a base file renders every overlay that includes it
+    (not the base alone, and never the file raw)."""
+    _tool()
+    result = run_cli("check", "base/service.yaml", "--format", "json", cwd=FIXTURES)
+    assert _quad(result.json()) == TREE
+    patch = run_cli(
+        "check", "overlays/staging/cluster-traffic.yaml", "--format", "json", cwd=FIXTURES
+    )
+    assert _quad(patch.json()) == [TREE[2]]
+
+
+def test_base_alone_renders_the_base():
+    """A directory given is rendered as it is: `base` is not included by anything inside it."""
+    _tool()
+    result = run_cli("check", "base", "--format", "json", cwd=FIXTURES)
+    report = result.json()
+    assert _quad(report) == [("NL201", "base/service.yaml", 9, 1)]
+    assert report["findings"][0]["rendered"]["file"] == "base[kustomize]"
+
+
+def test_origin_annotation_is_stripped_and_changes_nothing():
+    """The wrapper's originAnnotations output, once stripped, is byte for byte what the plain
+    render prints (other annotations kept, generated objects included)."""
+    tool = _tool()
+    for overlay in ("overlays/dev", "overlays/staging", "base"):
+        plain = subprocess.run(
+            [*tool, str(FIXTURES / overlay)], capture_output=True, text=True, check=True
+        ).stdout
+        from netlint.render import RenderSettings, Target
+
+        target = Target("kustomize", (FIXTURES / overlay).resolve(), overlay)
+        tree = kz.closure(kz.read(target.root), {})  # type: ignore[arg-type]
+        rendered = kz.render(target, RenderSettings(), FIXTURES, tree)
+        assert kz.ORIGIN_KEY not in rendered.text
+        assert rendered.text == plain, overlay
+        base = (FIXTURES / "base").resolve()
+        assert rendered.origins == (
+            base / "kustomization.yaml",  # the generated ConfigMap: configuredIn
+            base / "service.yaml",
+            base / "deployment.yaml",
+        )
+
+
+def test_strip_origins_keeps_other_annotations():
+    text = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  annotations:\n"
+        "    config.kubernetes.io/origin: |\n      path: ../base/svc.yaml\n"
+        "    team: edge\n  name: a\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n"
+        "    config.kubernetes.io/origin: |\n      configuredIn: kustomization.yaml\n"
+        "      configuredBy:\n        apiVersion: builtin\n        kind: ConfigMapGenerator\n"
+        "  name: b\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n"
+    )
+    stripped, origins = kz.strip_origins(text)
+    assert stripped == (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  annotations:\n    team: edge\n  name: a\n"
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"
+        "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n"
+    )
+    assert origins == [
+        {"path": "../base/svc.yaml"},
+        {"configuredIn": "kustomization.yaml"},
+        None,
+    ]
+
+
+def test_no_render_skips_with_a_notice_and_lints_nothing_raw():
+    result = run_cli("check", ".", "--no-render", "--format", "json", cwd=FIXTURES)
+    assert result.returncode == 0, result.describe()
+    assert result.json()["findings"] == []
+    assert result.json()["summary"]["files"] == 0
+    assert result.stderr.splitlines() == [
+        f"netlint: {d}: kustomization not rendered (--no-render); its files are not linted raw"
+        for d in ("overlays/dev", "overlays/prod", "overlays/staging")
+    ]
+
+
+def test_without_kubectl_or_kustomize_exit_2_says_how(tmp_path: Path):
+    result = run_cli("check", "overlays/dev", cwd=FIXTURES, env={"PATH": str(tmp_path)})
+    assert result.returncode == 2, result.describe()
+    assert result.stderr.splitlines()[0] == (
+        "netlint: overlays/dev: is a kustomization; rendering it needs kustomize or kubectl, "
+        "neither is on PATH: install kubectl (https://kubernetes.io/docs/tasks/tools/) or "
+        "kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) so that it is "
+        "on PATH, or render it yourself and pipe it: `kubectl kustomize overlays/dev | netlint "
+        "check -`; --no-render skips kustomizations"
+    )
+
+
+def test_broken_kustomization_is_exit_2_with_kustomizes_words(tmp_path: Path):
+    _tool()
+    (tmp_path / "kustomization.yaml").write_text("resources:\n  - missing.yaml\n", "utf-8")
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 2, result.describe()
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("netlint: .: `") and "failed with exit code 1:" in first
+    assert "missing.yaml" in result.stderr
+
+
+def test_remote_resources_are_refused_not_fetched(tmp_path: Path):
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources:\n  - https://github.com/kubernetes-sigs/kustomize//examples/helloWorld\n",
+        "utf-8",
+    )
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 2, result.describe()
+    assert result.stderr.splitlines() == [
+        "netlint: .: includes remote resources "
+        "(https://github.com/kubernetes-sigs/kustomize//examples/helloWorld), which netlint "
+        "does not fetch; render it yourself and pipe it: `kubectl kustomize . | netlint check -`"
+    ]
+
+
+def test_unreferenced_yaml_beside_a_kustomization_is_linted_raw(tmp_path: Path):
+    _tool()
+    shutil.copytree(FIXTURES / "base", tmp_path / "base")
+    (tmp_path / "base" / "stray.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n", "utf-8")
+    result = run_cli("check", "base", "--format", "json", cwd=tmp_path)
+    files = [f["file"] for f in result.json()["findings"]]
+    assert "base/service.yaml" in files
+    assert result.json()["summary"]["files"] == 2  # the render and the stray file
+
+
+def test_subprocess_contract(monkeypatch: pytest.MonkeyPatch):
+    """Argument lists, no shell, a timeout; never plugins, exec functions or helm charts."""
+    tool = _tool()
+    calls: list[dict] = []  # type: ignore[type-arg]
+    real = subprocess.run
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append({"argv": args[0], **kwargs})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    from netlint.api import lint
+    from netlint.render import RenderSettings
+
+    monkeypatch.chdir(FIXTURES)
+    report = lint(["overlays/dev"], cwd=FIXTURES, render=RenderSettings(timeout=30))
+    assert [f.rule for f in report.active] == ["NL201"]
+    assert len(calls) == 1
+    call = calls[0]
+    assert isinstance(call["argv"], list)
+    assert call["argv"][: len(tool)] == tool and len(call["argv"]) == len(tool) + 1
+    assert Path(call["argv"][-1]).name.startswith("netlint-kustomize-")
+    assert call["shell"] is False and call["timeout"] == 30
+    assert not any(a.startswith("--enable") for a in call["argv"])
