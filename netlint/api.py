@@ -125,11 +125,14 @@ def _lint(
     for rendered in staged.renders:
         source = SourceFile(rendered.display, None, tuple(rendered.text.splitlines()))
         loaded.append(load_text(source, rendered.text, limits))
-    result = engine.run(
-        loaded, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
-    )
+    findings: list[Finding] = []
+    for files, keep in staged.worlds(loaded):  # one run unless renders are alternatives
+        result = engine.run(
+            files, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
+        )
+        findings.extend(f for f in result.findings if keep is None or id(f.file) in keep)
     return Report(
-        findings=staged.finish(result.findings, loaded),
+        findings=staged.finish(findings, loaded),
         rules=result.rules,
         all_rules=all_rules,
         files=[f.file.path for f in loaded],

@@ -165,14 +165,12 @@ class Mapper:
                     or here
                 )
             return here
-        if walked.values is not None and object_place is not None:
+        if walked.values is not None and walked.include is not None:
             needed = len(walked.values) + max(0, depth - (len(path) - len(walked.values_rest)))
-            ref = (walked.values + _strs(walked.values_rest))[:needed]
+            full = walked.values + _strs(walked.values_rest)
+            injected = Located(file, _line(file, walked.include.line), OBJECT)
             found = self._values(
-                ref,
-                expected if needed == len(walked.values) + len(walked.values_rest) else MISSING,
-                render,
-                object_place,
+                full[:needed], expected if needed == len(full) else MISSING, render, injected
             )
             if found is not None:
                 return found

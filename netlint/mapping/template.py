@@ -219,6 +219,7 @@ class Walk:
     reached: list[Entry] = field(default_factory=list)  # one entry per step taken
     values: Values | None = None  # content injected from values at the point it stopped
     values_rest: Path = ()  # steps of the path not taken, to follow inside `values`
+    include: Entry | None = None  # the line that injects `values`
     ambiguous: bool = False
 
 
@@ -254,6 +255,7 @@ def walk(seg: Segment, path: Path, rendered: Probe) -> Walk:
         if entry.kind == "key" and entry.include and depth + 1 < len(path):
             if entry.values is not None:
                 out.values, out.values_rest = entry.values, path[depth + 1 :]
+                out.include = entry
             return out
         block = _block(entries, index)
     return out
@@ -279,6 +281,7 @@ def _injected(
     if len(includes) == 1 and entries[includes[0]].values is not None:
         out.values = entries[includes[0]].values
         out.values_rest = path[depth:]
+        out.include = entries[includes[0]]
 
 
 def _children(entries: Sequence[Entry], block: list[int]) -> list[int]:
@@ -304,7 +307,7 @@ def _block(entries: Sequence[Entry], index: int) -> list[int]:
             out.append(i)
             continue
         break
-    while out and entries[out[-1]].kind == "action":
+    while out and entries[out[-1]].kind == "action" and not entries[out[-1]].include:
         out.pop()  # trailing `{{- end }}` lines belong to the enclosing level
     return out
 
@@ -354,7 +357,8 @@ def _disambiguate(
     if not isinstance(value, (str, int, float, bool)):
         return keys
     text = str(value).lower() if isinstance(value, bool) else str(value)
-    return [i for i in keys if literal(entries[i].value) == text]
+    matching = [i for i in keys if literal(entries[i].value) == text]
+    return matching or keys
 
 
 def key_span(entry: Entry) -> Span:

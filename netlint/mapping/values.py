@@ -61,12 +61,13 @@ def lookup(
         _, node, depth = resolve(root, ref)
         if depth != len(ref):
             continue
-        if (
-            expected is not MISSING
-            and isinstance(node, ScalarNode)
-            and not same(scalar_value(node), expected)
-        ):
-            return None
+        if isinstance(node, ScalarNode):
+            value = scalar_value(node)
+            if expected is not MISSING and not same(value, expected):
+                return None  # the template transformed it, or another source set it
+            if expected is MISSING and value not in (None, "", False, 0):
+                return None  # a key the render lacks came from a falsy value, not this one
+
         span, _ = span_of(root, ref)
         return path, span
     return None

@@ -63,6 +63,9 @@ class Rendered:
     # kustomize: the file each document (by index) came from, when the origin is known
     origins: tuple[FsPath | None, ...] = ()
     patches: tuple[FsPath, ...] = ()  # kustomize: patch files of the kustomization tree
+    # the chart / kustomization directories it is made of: two renders that share one are
+    # alternatives (variants of a chart, overlays of a base) and are checked apart
+    members: tuple[FsPath, ...] = ()
     argv: tuple[str, ...] = field(default=(), compare=False)
 
 

@@ -85,6 +85,7 @@ def render_chart(target: Target, settings: RenderSettings, cwd: FsPath) -> list[
                 text,
                 values_files=tuple(chain),
                 sets=settings.helm_set,
+                members=(target.root,),
                 argv=tuple(argv),
             )
         )

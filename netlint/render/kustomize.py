@@ -175,6 +175,7 @@ def render(
             "neither is on PATH: " + INSTALL_HINT.format(dir=target.display)
         )
     patches = tuple(p for k in tree for p in k.patches)
+    members = tuple(k.dir for k in tree) or (target.root,)
     with tempfile.TemporaryDirectory(prefix="netlint-kustomize-") as tmp:
         wrapper = FsPath(tmp)
         try:
@@ -202,6 +203,7 @@ def render(
                     stripped,
                     origins=tuple(_origin_path(o, wrapper) for o in origins),
                     patches=patches,
+                    members=members,
                     argv=(*base, target.display),
                 )
         argv = [*base, str(target.root)]
@@ -213,6 +215,7 @@ def render(
             stream_name(target.display, KUSTOMIZE),
             stripped,
             patches=patches,
+            members=members,
             argv=tuple(argv),
         )
 

@@ -232,6 +232,37 @@ class Staged:
     settings: RenderSettings
     cwd: FsPath
 
+    def worlds(self, loaded: list[LoadedFile]) -> list[tuple[list[LoadedFile], set[int] | None]]:
+        """The engine runs of a lint: the files each sees, and whose findings it keeps (ids of
+        `SourceFile`s; None: all).
+
+        Renders that are alternatives of each other (two values variants of a chart, two
+        overlays of one base) hold the same objects under the same names: checked together,
+        a rule would pair the Service of one with the Deployment of the other. So each run
+        sees the plain files and at most one of a set of alternatives; the plain files'
+        findings come from the first run only."""
+        streams = {r.display: r for r in self.renders}
+        plain: list[LoadedFile] = []
+        rendered: list[LoadedFile] = []
+        for lf in loaded:
+            is_render = lf.file.abspath is None and lf.file.path in streams
+            (rendered if is_render else plain).append(lf)
+        groups: list[list[LoadedFile]] = []
+        for lf in rendered:
+            members = set(streams[lf.file.path].members)
+            for group in groups:
+                if not any(members & set(streams[g.file.path].members) for g in group):
+                    group.append(lf)
+                    break
+            else:
+                groups.append([lf])
+        if len(groups) <= 1:
+            return [(loaded, None)]
+        return [
+            ([*plain, *group], None if i == 0 else {id(g.file) for g in group})
+            for i, group in enumerate(groups)
+        ]
+
     def finish(self, findings: list[Finding], loaded: list[LoadedFile]) -> list[Finding]:
         if not self.renders and not any(lf.sources is not None for lf in loaded):
             return findings

@@ -1,0 +1,366 @@
+"""Mapping findings on `helm template` output back to the template and values lines.
+
+The renders are recorded in Helm 3's exact format (tests/fixtures/helm/rendered/, piped to
+`netlint check -` as `helm template ... | netlint check -` would), so these run everywhere.
+"""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from conftest import run_cli
+
+from netlint.mapping import template as tm
+from netlint.mapping.values import MISSING
+
+HELM_DIR = Path(__file__).parent / "fixtures" / "helm"
+RECORDED = HELM_DIR / "rendered"
+S = SimpleNamespace(**runpy.run_path(str(Path(__file__).parent / "fixtures/report/support.py")))
+
+ETP_TEMPLATE = "edge/templates/service.yaml:14:26: the template reads "
+ETP_TEMPLATE += ".Values.controller.service.externalTrafficPolicy here"
+
+
+def _pipe(recording: str, *args: str) -> Any:
+    return run_cli(
+        "check", "-", *args, stdin=(RECORDED / recording).read_text("utf-8"), cwd=HELM_DIR
+    )
+
+
+def test_values_driven_finding_text_points_at_the_values_line():
+    result = _pipe("edge.yaml", "--no-color")
+    assert result.returncode == 0, result.describe()
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "edge/values.yaml:12:28: warning NL201 LoadBalancer Service edge-controller fronts "
+        "ingress-nginx (label app.kubernetes.io/name: ingress-nginx) and externalTrafficPolicy "
+        "is Cluster: "
+    )
+    assert lines[1:5] == [
+        "  rendered from: <stdin>:13:26 (edge/templates/service.yaml)",
+        f"  note: {ETP_TEMPLATE}",
+        "  note: edge/templates/service.yaml:2:1: recognised as ingress-nginx here "
+        "(Service edge-controller)",
+        "  note: edge/templates/deployment.yaml:2:1: the ingress-nginx pods this Service "
+        "selects (Deployment edge-controller)",
+    ]
+    assert lines[-1] == "Found 1 finding (1 warning) in 1 of 1 file."
+
+
+def test_values_driven_finding_json():
+    result = _pipe("edge.yaml", "--format", "json")
+    report = S.validate_json_report(result.stdout)
+    (finding,) = report["findings"]
+    assert (finding["file"], finding["line"], finding["column"], finding["end_column"]) == (
+        "edge/values.yaml",
+        12,
+        28,
+        35,
+    )
+    assert finding["mapping"] == "exact"
+    assert finding["source_template"] == "edge/templates/service.yaml"
+    assert finding["rendered"] == {
+        "file": "<stdin>",
+        "line": 13,
+        "column": 26,
+        "end_line": 13,
+        "end_column": 33,
+        "tool": "helm",
+        "target": "edge",
+        "name": None,
+        "origin": "edge/templates/service.yaml",
+    }
+    assert finding["related"][0] == {
+        "message": "the template reads .Values.controller.service.externalTrafficPolicy here",
+        "file": "edge/templates/service.yaml",
+        "line": 14,
+        "column": 26,
+        "end_line": 14,
+        "end_column": 80,
+        "object": None,
+    }
+    assert finding["edit"] is None  # an edit of the rendered text would not fit values.yaml
+
+
+def test_values_driven_finding_sarif_primary_is_values_and_render_is_related():
+    result = _pipe("edge.yaml", "--format", "sarif")
+    doc = S.validate_sarif(result.stdout)
+    (res,) = doc["runs"][0]["results"]
+    assert res["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "edge/values.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 12, "startColumn": 28, "endLine": 12, "endColumn": 35},
+    }
+    related = [
+        (
+            r["physicalLocation"]["artifactLocation"]["uri"],
+            r["physicalLocation"]["region"]["startLine"],
+            r["message"]["text"],
+        )
+        for r in res["relatedLocations"]
+    ]
+    assert related == [
+        (
+            "edge/templates/service.yaml",
+            14,
+            "the template reads .Values.controller.service.externalTrafficPolicy here",
+        ),
+        ("edge/templates/service.yaml", 2, "recognised as ingress-nginx here"),
+        ("edge/templates/deployment.yaml", 2, "the ingress-nginx pods this Service selects"),
+        ("%3Cstdin%3E", 13, "rendered here (<stdin>)"),
+    ]
+    assert res["properties"]["mapping"] == "exact"
+    assert res["properties"]["rendered"]["origin"] == "edge/templates/service.yaml"
+
+
+def test_values_driven_finding_github_annotation():
+    result = _pipe("edge.yaml", "--format", "github")
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(
+        "::warning file=edge/values.yaml,line=12,col=28,endLine=12,endColumn=35,"
+        "title=NL201 ingress-client-ip-lost::LoadBalancer Service edge-controller"
+    )
+    assert "%0Arendered from: <stdin>:13:26 (edge/templates/service.yaml)%0A" in first
+
+
+def test_user_values_file_that_sets_it_wins():
+    result = _pipe("edge-staging.yaml", "--helm-values", "edge/values-staging.yaml", "-f", "json")
+    (finding,) = result.json()["findings"]
+    assert (finding["file"], finding["line"], finding["column"]) == (
+        "edge/values-staging.yaml",
+        6,
+        28,
+    )
+    assert finding["rendered"]["line"] == 15  # the annotations block moved it down
+
+
+def test_value_from_helm_set_stays_on_the_template_line():
+    result = _pipe(
+        "edge.yaml", "--helm-set", "controller.service.externalTrafficPolicy=Cluster", "-f", "json"
+    )
+    (finding,) = result.json()["findings"]
+    assert (finding["file"], finding["line"], finding["column"], finding["end_column"]) == (
+        "edge/templates/service.yaml",
+        14,
+        26,
+        80,
+    )
+    assert finding["mapping"] == "exact"
+
+
+def test_key_dropped_by_an_if_points_at_the_templates_key():
+    """`{{- if .Values...externalTrafficPolicy }}` left it out: the finding (not set) goes to
+    the key inside the `if`, not to values.yaml, whose Cluster would have rendered it."""
+    result = _pipe("edge-unset.yaml", "-f", "json")
+    (finding,) = result.json()["findings"]
+    assert (
+        finding["file"],
+        finding["line"],
+        finding["column"],
+        finding["end_line"],
+        finding["end_column"],
+    ) == ("edge/templates/service.yaml", 14, 3, 14, 24)
+    assert "externalTrafficPolicy is not set" in finding["message"]
+    assert (finding["rendered"]["line"], finding["rendered"]["column"]) == (11, 1)
+
+
+def test_template_not_on_disk_keeps_the_rendered_place(tmp_path: Path):
+    result = run_cli(
+        "check",
+        "-",
+        "--no-color",
+        stdin=(RECORDED / "edge.yaml").read_text("utf-8"),
+        cwd=tmp_path,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("<stdin>:13:26: warning NL201 ")
+    assert lines[1] == "  source: edge/templates/service.yaml"
+    report = run_cli(
+        "check", "-", "-f", "json", stdin=(RECORDED / "edge.yaml").read_text("utf-8"), cwd=tmp_path
+    ).json()
+    assert report["findings"][0]["mapping"] == "none"
+
+
+# ---- the walker on awkward templates ---------------------------------------------------------
+
+
+def _probe(data: Any) -> tm.Probe:
+    from netlint.mapping import _probe as probe
+
+    return probe(data)
+
+
+def _walk(text: str, path: tuple[Any, ...], data: Any) -> tm.Walk:
+    (seg,) = tm.segments(text)
+    return tm.walk(seg, path, _probe(data))
+
+
+def test_if_else_branches_are_told_apart_by_their_literal_value():
+    text = (
+        "kind: Service\nspec:\n"
+        "  {{- if .Values.local }}\n  externalTrafficPolicy: Local\n"
+        "  {{- else }}\n  externalTrafficPolicy: Cluster\n  {{- end }}\n"
+    )
+    walked = _walk(
+        text, ("spec", "externalTrafficPolicy"), {"spec": {"externalTrafficPolicy": "Cluster"}}
+    )
+    assert [e.line for e in walked.reached] == [2, 6]
+    walked = _walk(
+        text, ("spec", "externalTrafficPolicy"), {"spec": {"externalTrafficPolicy": "Local"}}
+    )
+    assert [e.line for e in walked.reached] == [2, 4]
+
+
+def test_same_key_twice_without_literals_is_ambiguous():
+    text = (
+        "spec:\n  {{- if .Values.a }}\n  type: {{ .Values.a }}\n  {{- else }}\n"
+        "  type: {{ .Values.b }}\n  {{- end }}\n"
+    )
+    walked = _walk(text, ("spec", "type"), {"spec": {"type": "x"}})
+    assert [e.line for e in walked.reached] == [1]
+    assert walked.ambiguous
+
+
+def test_sequence_items_counted_named_or_ranged():
+    text = (
+        "spec:\n  containers:\n    - name: app\n      image: a\n"
+        "    - name: sidecar\n      image: b\n"
+    )
+    data = {
+        "spec": {"containers": [{"name": "app", "image": "a"}, {"name": "sidecar", "image": "b"}]}
+    }
+    assert [e.line for e in _walk(text, ("spec", "containers", 1, "image"), data).reached] == [
+        1,
+        2,
+        5,
+        6,
+    ]
+    # a conditional item: counting is off, the name decides
+    text_if = (
+        "spec:\n  containers:\n    {{- if .Values.extra }}\n    - name: extra\n    {{- end }}\n"
+        "    - name: app\n      image: a\n"
+    )
+    data_if = {"spec": {"containers": [{"name": "app", "image": "a"}]}}
+    walked = _walk(text_if, ("spec", "containers", 0, "image"), data_if)
+    assert [e.line for e in walked.reached] == [1, 2, 6, 7]
+    # one item under `range`: every rendered item comes from it
+    text_range = (
+        "spec:\n  ports:\n  {{- range .Values.ports }}\n  - port: {{ .port }}\n  {{- end }}\n"
+    )
+    data_range = {"spec": {"ports": [{"port": 1}, {"port": 2}, {"port": 3}]}}
+    walked = _walk(text_range, ("spec", "ports", 2, "port"), data_range)
+    assert [e.line for e in walked.reached] == [1, 2, 4, 4]
+
+
+def test_to_yaml_with_nindent_hands_over_to_values():
+    text = (
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: app\n"
+        "          resources:\n            {{- toYaml .Values.resources | nindent 12 }}\n"
+    )
+    data = {
+        "spec": {
+            "template": {
+                "spec": {"containers": [{"name": "app", "resources": {"limits": {"cpu": 1}}}]}
+            }
+        }
+    }
+    path = ("spec", "template", "spec", "containers", 0, "resources", "limits", "cpu")
+    walked = _walk(text, path, data)
+    assert [e.line for e in walked.reached] == [1, 2, 3, 4, 5, 6]
+    assert walked.values == ("resources",)
+    assert walked.values_rest == ("limits", "cpu")
+
+
+def test_inline_include_and_with_block_context():
+    text = (
+        "metadata:\n  annotations: {{- toYaml .Values.svc.annotations | nindent 4 }}\n"
+        "spec:\n  {{- with .Values.svc }}\n  type: {{ .type }}\n  selector:\n"
+        "    {{- toYaml .selector | nindent 4 }}\n  {{- end }}\n"
+    )
+    (seg,) = tm.segments(text)
+    walked = tm.walk(seg, ("metadata", "annotations", "a"), _probe({}))
+    assert (walked.values, walked.values_rest) == (("svc", "annotations"), ("a",))
+    walked = tm.walk(seg, ("spec", "type"), _probe({"spec": {"type": "LoadBalancer"}}))
+    assert walked.reached[-1].line == 5 and walked.reached[-1].values == ("svc", "type")
+    walked = tm.walk(seg, ("spec", "selector", "app"), _probe({}))
+    assert (walked.values, walked.values_rest) == (("svc", "selector"), ("app",))
+
+
+def test_block_scalars_are_not_structure():
+    text = (
+        "data:\n  nginx.conf: |\n    spec:\n      externalTrafficPolicy: Local\n"
+        "spec:\n  externalTrafficPolicy: {{ .Values.etp | quote }}\n"
+    )
+    walked = _walk(
+        text, ("spec", "externalTrafficPolicy"), {"spec": {"externalTrafficPolicy": "Cluster"}}
+    )
+    assert [e.line for e in walked.reached] == [5, 6]
+    assert walked.reached[-1].values == ("etp",)
+
+
+def test_documents_of_one_template_and_their_kinds():
+    text = (
+        "{{- if .Values.rbac }}\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n"
+        "  name: {{ .Release.Name }}\n{{- end }}\n---\napiVersion: v1\nkind: Service\n"
+        "metadata:\n  name: web\nspec:\n  type: LoadBalancer\n"
+    )
+    segs = tm.segments(text)
+    assert [(s.kind, s.name) for s in segs] == [("ServiceAccount", None), ("Service", "web")]
+    head = segs[1].head()
+    assert head is not None and head.line == 9
+
+
+def test_values_lookup_precedence_and_set(tmp_path: Path):
+    from netlint.load import load_text
+    from netlint.mapping.values import lookup, set_keys
+    from netlint.model import SourceFile
+
+    chart = tmp_path / "values.yaml"
+    chart.write_text("svc:\n  type: ClusterIP\n  etp: Cluster\n", "utf-8")
+    user = tmp_path / "prod.yaml"
+    user.write_text("svc:\n  type: LoadBalancer\n", "utf-8")
+
+    def load(path: Path) -> Any:
+        return load_text(SourceFile(path.name, str(path)), path.read_text("utf-8"))
+
+    found = lookup(("svc", "type"), [chart, user], [], "LoadBalancer", load)
+    assert found is not None and found[0] == user and found[1].line == 2
+    found = lookup(("svc", "etp"), [chart, user], [], "Cluster", load)
+    assert found is not None and found[0] == chart and found[1].line == 3
+    assert lookup(("svc", "etp"), [chart, user], ["svc.etp=Cluster"], "Cluster", load) is None
+    assert lookup(("svc", "etp"), [chart, user], [], "Local", load) is None  # not what rendered
+    assert lookup(("svc", "nope"), [chart, user], [], MISSING, load) is None
+    assert set_keys(["a.b=1,c\\.d.e=2", "f[0].g=x"]) == [("a", "b"), ("c.d", "e"), ("f", "g")]
+
+
+def test_value_injected_by_to_yaml_points_at_the_values_key(tmp_path: Path):
+    chart = tmp_path / "svc"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: svc\nversion: 0.1.0\n", "utf-8")
+    (chart / "values.yaml").write_text(
+        "service:\n  type: LoadBalancer\n  externalTrafficPolicy: Cluster\n", "utf-8"
+    )
+    (chart / "templates" / "service.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\n  labels:\n"
+        "    app.kubernetes.io/name: ingress-nginx\nspec:\n"
+        "  {{- toYaml .Values.service | nindent 2 }}\n",
+        "utf-8",
+    )
+    rendered = (  # `helm template x svc`
+        "---\n# Source: svc/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n"
+        "  name: edge\n  labels:\n    app.kubernetes.io/name: ingress-nginx\nspec:\n"
+        "  externalTrafficPolicy: Cluster\n  type: LoadBalancer\n"
+    )
+    result = run_cli("check", "-", "-f", "json", stdin=rendered, cwd=tmp_path)
+    (finding,) = result.json()["findings"]
+    assert (finding["file"], finding["line"], finding["column"]) == ("svc/values.yaml", 3, 26)
+    assert finding["mapping"] == "exact"
+    assert finding["related"][0]["message"] == (
+        "the template reads .Values.service.externalTrafficPolicy here"
+    )
+    assert (finding["related"][0]["file"], finding["related"][0]["line"]) == (
+        "svc/templates/service.yaml",
+        8,
+    )
