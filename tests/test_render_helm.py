@@ -256,7 +256,13 @@ def test_real_helm_renders_what_the_recordings_say(values: tuple[str, ...], reco
     for v in values:
         argv += ["--values", str(CHART / v)]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    assert out == (RECORDED / recording).read_text("utf-8")
+    # Helm releases differ in the blank lines between documents (older ones trim each
+    # template's output on both sides, newer ones on the left only); the rest is exact
+    assert _no_blank_lines(out) == _no_blank_lines((RECORDED / recording).read_text("utf-8"))
+
+
+def _no_blank_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def test_real_helm_chart_check():

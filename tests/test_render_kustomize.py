@@ -273,3 +273,45 @@ def test_subprocess_contract(monkeypatch: pytest.MonkeyPatch):
     assert Path(call["argv"][-1]).name.startswith("netlint-kustomize-")
     assert call["shell"] is False and call["timeout"] == 30
     assert not any(a.startswith("--enable") for a in call["argv"])
+
+
+def test_helm_charts_in_a_kustomization_are_refused(tmp_path: Path):
+    (tmp_path / "kustomization.yaml").write_text(
+        "helmCharts:\n  - name: ingress-nginx\n    repo: https://kubernetes.github.io/ingress-nginx\n",
+        "utf-8",
+    )
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 2, result.describe()
+    assert result.stderr.splitlines() == [
+        "netlint: .: kustomization.yaml inflates Helm charts (helmCharts:), which needs "
+        "kustomize --enable-helm; netlint never enables it (it runs helm and may fetch charts): "
+        "render it yourself and pipe it: `kubectl kustomize --enable-helm . | netlint check -`"
+    ]
+
+
+def test_overlays_in_one_namespace_are_checked_apart(tmp_path: Path):
+    """prod (Local, 3 spread replicas) and staging (Cluster, one replica) name the same objects
+    in the same namespace; checked together, NL203 would pair prod's Service with staging's
+    single-replica Deployment. Each overlay is its own run."""
+    _tool()
+    shutil.copytree(FIXTURES, tmp_path / "k")
+    for overlay in ("prod", "staging"):
+        k = tmp_path / "k" / "overlays" / overlay / "kustomization.yaml"
+        text = k.read_text("utf-8").replace("namePrefix: staging-\n", "")
+        k.write_text(text.replace(f"edge-{overlay}", "edge"), "utf-8")
+    shutil.rmtree(tmp_path / "k" / "overlays" / "dev")
+    prod = tmp_path / "k" / "overlays" / "prod"
+    (prod / "spread.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: edge-controller\nspec:\n"
+        "  replicas: 3\n  template:\n    spec:\n      topologySpreadConstraints:\n"
+        "        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n"
+        "          whenUnsatisfiable: DoNotSchedule\n",
+        "utf-8",
+    )
+    k = prod / "kustomization.yaml"
+    k.write_text(k.read_text("utf-8") + "  - path: spread.yaml\n", "utf-8")
+    result = run_cli("check", ".", "--format", "json", cwd=tmp_path / "k")
+    report = result.json()
+    # prod is clean: its Service is paired with its own spread Deployment only
+    assert _quad(report) == [TREE[2]]
+    assert report["findings"][0]["object"]["namespace"] == "edge"

@@ -58,6 +58,7 @@ class Kustomization:
     files: tuple[FsPath, ...]  # every local file it names (resources, patches, generators)
     patches: tuple[FsPath, ...]  # strategic-merge patch files among them
     remote: tuple[str, ...]  # remote resources (kustomize would fetch them)
+    helm_charts: bool = False  # `helmCharts:` needs --enable-helm, which netlint never passes
 
 
 def read(folder: FsPath) -> Kustomization | None:
@@ -127,6 +128,7 @@ def read(folder: FsPath) -> Kustomization | None:
         files=tuple(files),
         patches=tuple(patches),
         remote=tuple(remote),
+        helm_charts=bool(data.get("helmCharts")),
     )
 
 

@@ -214,6 +214,15 @@ def render_targets(
                         "which netlint does not fetch; render it yourself and pipe it: "
                         f"`kubectl kustomize {target.display} | netlint check -`"
                     )
+                helm_charts = [k for k in tree if k.helm_charts]
+                if helm_charts:
+                    where = display_path(helm_charts[0].file, cwd)
+                    raise RenderError(
+                        f"{target.display}: {where} inflates Helm charts (helmCharts:), which "
+                        "needs kustomize --enable-helm; netlint never enables it (it runs helm "
+                        "and may fetch charts): render it yourself and pipe it: "
+                        f"`kubectl kustomize --enable-helm {target.display} | netlint check -`"
+                    )
                 renders.append(kz.render(target, settings, cwd, tree))
         except RenderError as exc:
             errors.append(str(exc))
