@@ -83,37 +83,42 @@ def plan(found: Discovery, paths: list[str], cwd: FsPath) -> Plan:
     out = Plan([])
     charts: dict[FsPath, None] = {}
     touched: dict[FsPath, None] = {}  # kustomization dirs whose files were given
+    # where to look for overlays that include the kustomization of a file given alone
     scopes: dict[FsPath, None] = {}
     dirs = [FsPath(p).resolve() for p in paths if p != "-" and FsPath(p).is_dir()]
     for folder in dirs:
-        scopes[folder] = None
         root = finder.chart_root(folder)
         if root is not None:
             charts[root] = None
         elif finder.read(folder) is not None:
             touched[folder] = None
     claimed: set[FsPath] = set()
+    folders: dict[FsPath, FsPath] = {}  # as given -> resolved (one realpath per directory)
+    where: dict[int, FsPath] = {}
     for item in found.files:
         if item.path is None:
             out.files.append(item)
             continue
-        path = item.path.resolve()
-        root = finder.chart_root(path.parent)
+        if item.path.parent not in folders:
+            folders[item.path.parent] = item.path.parent.resolve()
+        folder = folders[item.path.parent]
+        path = where[id(item)] = folder / item.path.name
+        root = finder.chart_root(folder)
         if root is not None:
             charts[root] = None
             claimed.add(path)
             continue
-        kdir = finder.kustomization_dir(path.parent)
+        kdir = finder.kustomization_dir(folder)
         if kdir is not None:
+            inside = any(folder.is_relative_to(d) for d in dirs)
+            if any(kdir.is_relative_to(d) for d in dirs):
+                touched[kdir] = None  # a kustomization inside a walked directory
             k = finder.read(kdir)
             if k is not None and (path == k.file or path in k.files):
                 touched[kdir] = None
-                if not any(path.is_relative_to(d) for d in dirs):
-                    scopes[_repository(path.parent) or cwd.resolve()] = None
+                if not inside:
+                    scopes[_repository(folder) or cwd.resolve()] = None
         out.files.append(item)
-    for folder in dirs:  # kustomizations inside the walked directories
-        for kdir in _kustomization_dirs(folder):
-            touched[kdir] = None
     roots = _roots(list(touched), list(scopes), finder, out)
     for root in roots:
         k = finder.read(root)
@@ -127,7 +132,7 @@ def plan(found: Discovery, paths: list[str], cwd: FsPath) -> Plan:
     for root in charts:
         out.targets.append(Target(HELM, root, display_path(root, cwd)))
     if claimed:
-        out.files = [f for f in out.files if f.path is None or f.path.resolve() not in claimed]
+        out.files = [f for f in out.files if f.path is None or where[id(f)] not in claimed]
     out.targets.sort(key=lambda t: (t.display, t.tool))
     return out
 
