@@ -225,20 +225,6 @@ def test_broken_kustomization_is_exit_2_with_kustomizes_words(tmp_path: Path):
     assert "missing.yaml" in result.stderr
 
 
-def test_remote_resources_are_refused_not_fetched(tmp_path: Path):
-    (tmp_path / "kustomization.yaml").write_text(
-        "resources:\n  - https://github.com/kubernetes-sigs/kustomize//examples/helloWorld\n",
-        "utf-8",
-    )
-    result = run_cli("check", ".", cwd=tmp_path)
-    assert result.returncode == 2, result.describe()
-    assert result.stderr.splitlines() == [
-        "netlint: .: includes remote resources "
-        "(https://github.com/kubernetes-sigs/kustomize//examples/helloWorld), which netlint "
-        "does not fetch; render it yourself and pipe it: `kubectl kustomize . | netlint check -`"
-    ]
-
-
 def test_unreferenced_yaml_beside_a_kustomization_is_linted_raw(tmp_path: Path):
     _tool()
     shutil.copytree(FIXTURES / "base", tmp_path / "base")
@@ -275,18 +261,32 @@ def test_subprocess_contract(monkeypatch: pytest.MonkeyPatch):
     assert not any(a.startswith("--enable") for a in call["argv"])
 
 
-def test_helm_charts_in_a_kustomization_are_refused(tmp_path: Path):
-    (tmp_path / "kustomization.yaml").write_text(
-        "helmCharts:\n  - name: ingress-nginx\n    repo: https://kubernetes.github.io/ingress-nginx\n",
-        "utf-8",
-    )
+@pytest.mark.parametrize(
+    ("kustomization", "message"),
+    [
+        (
+            "resources:\n  - https://github.com/kubernetes-sigs/kustomize//examples/helloWorld\n",
+            "netlint: .: includes remote resources "
+            "(https://github.com/kubernetes-sigs/kustomize//examples/helloWorld), which netlint "
+            "does not fetch; render it yourself and pipe it: `kubectl kustomize . | netlint "
+            "check -`",
+        ),
+        (
+            "helmCharts:\n  - name: ingress-nginx\n"
+            "    repo: https://kubernetes.github.io/ingress-nginx\n",
+            "netlint: .: kustomization.yaml inflates Helm charts (helmCharts:), which needs "
+            "kustomize --enable-helm; netlint never enables it (it runs helm and may fetch "
+            "charts): render it yourself and pipe it: `kubectl kustomize --enable-helm . | "
+            "netlint check -`",
+        ),
+    ],
+    ids=["remote-resources", "helm-charts"],
+)
+def test_what_would_fetch_or_run_code_is_refused(tmp_path: Path, kustomization: str, message: str):
+    (tmp_path / "kustomization.yaml").write_text(kustomization, "utf-8")
     result = run_cli("check", ".", cwd=tmp_path)
     assert result.returncode == 2, result.describe()
-    assert result.stderr.splitlines() == [
-        "netlint: .: kustomization.yaml inflates Helm charts (helmCharts:), which needs "
-        "kustomize --enable-helm; netlint never enables it (it runs helm and may fetch charts): "
-        "render it yourself and pipe it: `kubectl kustomize --enable-helm . | netlint check -`"
-    ]
+    assert result.stderr.splitlines() == [message]
 
 
 def test_overlays_in_one_namespace_are_checked_apart(tmp_path: Path):

@@ -42,7 +42,8 @@ def test_values_driven_finding_text_points_at_the_values_line():
     assert lines[1:5] == [
         "  rendered from: <stdin>:13:26 (edge/templates/service.yaml)",
         f"  note: {ETP_TEMPLATE}",
-        "  note: edge/templates/service.yaml:2:1: recognised as ingress-nginx here "
+        # the label comes from `{{- include "edge.labels" . | nindent 4 }}` on line 6
+        "  note: edge/templates/service.yaml:6:5: recognised as ingress-nginx here "
         "(Service edge-controller)",
         "  note: edge/templates/deployment.yaml:2:1: the ingress-nginx pods this Service "
         "selects (Deployment edge-controller)",
@@ -107,7 +108,7 @@ def test_values_driven_finding_sarif_primary_is_values_and_render_is_related():
             14,
             "the template reads .Values.controller.service.externalTrafficPolicy here",
         ),
-        ("edge/templates/service.yaml", 2, "recognised as ingress-nginx here"),
+        ("edge/templates/service.yaml", 6, "recognised as ingress-nginx here"),
         ("edge/templates/deployment.yaml", 2, "the ingress-nginx pods this Service selects"),
         ("%3Cstdin%3E", 13, "rendered here (<stdin>)"),
     ]

@@ -165,7 +165,7 @@ class Mapper:
                     or here
                 )
             return here
-        if walked.values is not None and walked.include is not None:
+        if walked.values is not None and walked.include is not None:  # toYaml .Values.x
             needed = len(walked.values) + max(0, depth - (len(path) - len(walked.values_rest)))
             full = walked.values + _strs(walked.values_rest)
             injected = Located(file, _line(file, walked.include.line), OBJECT)
@@ -174,6 +174,8 @@ class Mapper:
             )
             if found is not None:
                 return found
+        if walked.include is not None:  # injected by `include "x.labels"` and the like
+            return Located(file, _line(file, walked.include.line), OBJECT)
         return object_place
 
     def _values(

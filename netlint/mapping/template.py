@@ -219,7 +219,7 @@ class Walk:
     reached: list[Entry] = field(default_factory=list)  # one entry per step taken
     values: Values | None = None  # content injected from values at the point it stopped
     values_rest: Path = ()  # steps of the path not taken, to follow inside `values`
-    include: Entry | None = None  # the line that injects `values`
+    include: Entry | None = None  # the include / toYaml line where the path was injected
     ambiguous: bool = False
 
 
@@ -278,10 +278,11 @@ def _injected(
         and entries[i].include
         and (level is None or entries[i].indent == level)
     ]
-    if len(includes) == 1 and entries[includes[0]].values is not None:
-        out.values = entries[includes[0]].values
-        out.values_rest = path[depth:]
+    if len(includes) == 1:
         out.include = entries[includes[0]]
+        if out.include.values is not None:
+            out.values = out.include.values
+            out.values_rest = path[depth:]
 
 
 def _children(entries: Sequence[Entry], block: list[int]) -> list[int]:

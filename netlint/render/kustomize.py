@@ -179,47 +179,48 @@ def render(
     patches = tuple(p for k in tree for p in k.patches)
     members = tuple(k.dir for k in tree) or (target.root,)
     with tempfile.TemporaryDirectory(prefix="netlint-kustomize-") as tmp:
-        wrapper = FsPath(tmp)
-        try:
-            rel = os.path.relpath(target.root, wrapper)
-        except ValueError:  # another drive (Windows): no wrapper, no origins
-            rel = None
-        if rel is not None:
-            (wrapper / "kustomization.yaml").write_text(
-                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-                f"resources:\n- {_quote(rel.replace(os.sep, '/'))}\n"
-                "buildMetadata: [originAnnotations]\n",
-                "utf-8",
-            )
-            argv = [*base, str(wrapper)]
-            try:
-                text = run_tool(argv, cwd=cwd, timeout=settings.timeout, what=target.display)
-            except RenderError:
-                rel = None  # say what the target itself does, without the wrapper
-            else:
-                stripped, origins = strip_origins(text)
-                return Rendered(
-                    target,
-                    "",
-                    stream_name(target.display, KUSTOMIZE),
-                    stripped,
-                    origins=tuple(_origin_path(o, wrapper) for o in origins),
-                    patches=patches,
-                    members=members,
-                    argv=(*base, target.display),
-                )
-        argv = [*base, str(target.root)]
-        text = run_tool(argv, cwd=cwd, timeout=settings.timeout, what=target.display)
-        stripped, _ = strip_origins(text)
-        return Rendered(
-            target,
-            "",
-            stream_name(target.display, KUSTOMIZE),
-            stripped,
-            patches=patches,
-            members=members,
-            argv=tuple(argv),
+        text, origins = _build(base, target, settings, cwd, FsPath(tmp))
+    return Rendered(
+        target,
+        "",
+        stream_name(target.display, KUSTOMIZE),
+        text,
+        origins=origins,
+        patches=patches,
+        members=members,
+        argv=(*base, target.display),
+    )
+
+
+def _build(
+    base: list[str], target: Target, settings: RenderSettings, cwd: FsPath, wrapper: FsPath
+) -> tuple[str, tuple[FsPath | None, ...]]:
+    """The render without origin annotations, and the file each document came from. Through a
+    wrapper kustomization in `wrapper` when possible; else the target itself (no origins)."""
+    try:
+        rel: str | None = os.path.relpath(target.root, wrapper)
+    except ValueError:  # another drive (Windows): no wrapper, no origins
+        rel = None
+    if rel is not None:
+        (wrapper / "kustomization.yaml").write_text(
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+            f"resources:\n- {_quote(rel.replace(os.sep, '/'))}\n"
+            "buildMetadata: [originAnnotations]\n",
+            "utf-8",
         )
+        try:
+            text = run_tool(
+                [*base, str(wrapper)], cwd=cwd, timeout=settings.timeout, what=target.display
+            )
+        except RenderError:
+            pass  # say what the target itself does, without the wrapper
+        else:
+            stripped, origins = strip_origins(text)
+            return stripped, tuple(_origin_path(o, wrapper) for o in origins)
+    text = run_tool(
+        [*base, str(target.root)], cwd=cwd, timeout=settings.timeout, what=target.display
+    )
+    return strip_origins(text)[0], ()
 
 
 def _quote(path: str) -> str:
