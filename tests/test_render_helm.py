@@ -270,3 +270,28 @@ def test_real_helm_chart_check():
     result = run_cli("check", "edge", "--helm-release", "edge", "--format", "json", cwd=HELM_DIR)
     assert result.returncode == 0, result.describe()
     assert _quad(result.json()) == [("NL201", "edge/values.yaml", 12, 28)]
+
+
+def test_a_tree_with_a_chart_and_plain_manifests(tmp_path: Path, fake_helm: SimpleNamespace):
+    """The chart is rendered, the manifests beside it are linted as they are; a directory
+    named templates/ outside any chart is plain YAML (and its template text a finding)."""
+    shutil.copytree(CHART, tmp_path / "charts" / "edge")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  type: ClusterIP\n"
+        "  type: LoadBalancer\n",
+        "utf-8",
+    )
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n", "utf-8"
+    )
+    result = run_cli("check", ".", "--format", "json", cwd=tmp_path, env=fake_helm.env)
+    assert result.returncode == 1, result.describe()
+    assert [c[2] for c in fake_helm.calls()] == [str(tmp_path / "charts" / "edge")]
+    assert _quad(result.json()) == [
+        ("NL201", "charts/edge/values.yaml", 12, 28),
+        ("NL002", "deploy/svc.yaml", 7, 3),
+        ("NL008", "templates/cm.yaml", 4, 3),
+        ("NL004", "templates/cm.yaml", 4, 9),
+    ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import runpy
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -40,11 +41,28 @@ def _quad(report: dict) -> list[tuple[str, str, int, int]]:  # type: ignore[type
     return [(f.rule, f.file, f.line, f.column) for f in findings_of(report)]
 
 
-def test_tree_renders_the_overlays_and_maps_to_base_and_patch_files():
+@pytest.fixture(scope="module")
+def tree() -> Callable[[str], str]:
+    """The whole fixture tree linted once in-process (three kustomize renders); returns the
+    report in a given format, as `netlint check .` in tests/fixtures/kustomize prints it."""
+    _tool()
+    from netlint.api import lint
+    from netlint.report import RenderOptions, renderer
+
+    report = lint([str(FIXTURES)], cwd=FIXTURES)
+    options = RenderOptions(tool_version=S.__version__, base_dir=str(FIXTURES))
+    return lambda fmt: renderer(fmt)(report, options)
+
+
+def test_cli_checks_the_tree():
     _tool()
     result = run_cli("check", ".", "--format", "json", cwd=FIXTURES)
     assert result.returncode == 0, result.describe()  # warnings and notes only
-    report = S.validate_json_report(result.stdout)
+    assert _quad(result.json()) == TREE
+
+
+def test_tree_renders_the_overlays_and_maps_to_base_and_patch_files(tree: Callable[[str], str]):
+    report = S.validate_json_report(tree("json"))
     assert _quad(report) == TREE
     by_rule_file = {(f["rule"], f["file"]): f for f in report["findings"]}
     dev = by_rule_file["NL201", "base/service.yaml"]
@@ -75,35 +93,28 @@ def test_tree_renders_the_overlays_and_maps_to_base_and_patch_files():
     assert report["summary"]["files"] == 3
 
 
-def test_text_names_the_overlay_on_a_hint_line():
-    _tool()
-    result = run_cli("check", "overlays/staging", "--no-color", cwd=FIXTURES)
-    assert result.returncode == 0, result.describe()
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith(
+def test_text_names_the_overlay_on_a_hint_line(tree: Callable[[str], str]):
+    lines = tree("text").splitlines()
+    i = next(n for n, line in enumerate(lines) if line.startswith("overlays/staging/"))
+    assert lines[i].startswith(
         "overlays/staging/cluster-traffic.yaml:7:26: warning NL201 LoadBalancer Service "
         "staging-edge-controller fronts ingress-nginx"
     )
-    assert lines[1] == "  rendered from: overlays/staging[kustomize]:19:26 (base/service.yaml)"
-    assert lines[-1] == "Found 1 finding (1 warning) in 1 of 1 file."
+    assert lines[i + 1] == "  rendered from: overlays/staging[kustomize]:19:26 (base/service.yaml)"
+    assert lines[-1] == "Found 3 findings (2 warnings, 1 note) in 3 of 3 files."
 
 
-def test_github_annotation_lands_on_the_patch():
-    _tool()
-    result = run_cli("check", "overlays/staging", "--format", "github", cwd=FIXTURES)
-    first = result.stdout.splitlines()[0]
-    assert first.startswith(
+def test_github_annotation_lands_on_the_patch(tree: Callable[[str], str]):
+    staging = tree("github").splitlines()[2]
+    assert staging.startswith(
         "::warning file=overlays/staging/cluster-traffic.yaml,line=7,col=26,endLine=7,"
         "endColumn=33,title=NL201 ingress-client-ip-lost::"
     )
-    assert "%0Arendered from%3A overlays/staging[kustomize]:19:26" not in first  # data: no %3A
-    assert "%0Arendered from: overlays/staging[kustomize]:19:26 (base/service.yaml)%0A" in first
+    assert "%0Arendered from: overlays/staging[kustomize]:19:26 (base/service.yaml)%0A" in staging
 
 
-def test_sarif_primary_is_the_source_and_the_render_is_related():
-    _tool()
-    result = run_cli("check", ".", "--format", "sarif", cwd=FIXTURES)
-    doc = S.validate_sarif(result.stdout)
+def test_sarif_primary_is_the_source_and_the_render_is_related(tree: Callable[[str], str]):
+    doc = S.validate_sarif(tree("sarif"))
     results = doc["runs"][0]["results"]
     assert [
         (

@@ -7,10 +7,12 @@ The renders are recorded in Helm 3's exact format (tests/fixtures/helm/rendered/
 from __future__ import annotations
 
 import runpy
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from conftest import run_cli
 
 from netlint.mapping import template as tm
@@ -22,6 +24,19 @@ S = SimpleNamespace(**runpy.run_path(str(Path(__file__).parent / "fixtures/repor
 
 ETP_TEMPLATE = "edge/templates/service.yaml:14:26: the template reads "
 ETP_TEMPLATE += ".Values.controller.service.externalTrafficPolicy here"
+
+
+@pytest.fixture(scope="module")
+def piped() -> Callable[[str], str]:
+    """`helm template edge edge | netlint check -` in tests/fixtures/helm, in-process; returns
+    the report in a given format."""
+    from netlint.api import lint
+    from netlint.report import RenderOptions, renderer
+
+    stdin = (RECORDED / "edge.yaml").read_bytes()
+    report = lint(["-"], stdin=stdin, cwd=HELM_DIR)
+    options = RenderOptions(tool_version=S.__version__, base_dir=str(HELM_DIR))
+    return lambda fmt: renderer(fmt)(report, options)
 
 
 def _pipe(recording: str, *args: str) -> Any:
@@ -51,9 +66,8 @@ def test_values_driven_finding_text_points_at_the_values_line():
     assert lines[-1] == "Found 1 finding (1 warning) in 1 of 1 file."
 
 
-def test_values_driven_finding_json():
-    result = _pipe("edge.yaml", "--format", "json")
-    report = S.validate_json_report(result.stdout)
+def test_values_driven_finding_json(piped: Callable[[str], str]):
+    report = S.validate_json_report(piped("json"))
     (finding,) = report["findings"]
     assert (finding["file"], finding["line"], finding["column"], finding["end_column"]) == (
         "edge/values.yaml",
@@ -86,9 +100,10 @@ def test_values_driven_finding_json():
     assert finding["edit"] is None  # an edit of the rendered text would not fit values.yaml
 
 
-def test_values_driven_finding_sarif_primary_is_values_and_render_is_related():
-    result = _pipe("edge.yaml", "--format", "sarif")
-    doc = S.validate_sarif(result.stdout)
+def test_values_driven_finding_sarif_primary_is_values_and_render_is_related(
+    piped: Callable[[str], str],
+):
+    doc = S.validate_sarif(piped("sarif"))
     (res,) = doc["runs"][0]["results"]
     assert res["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "edge/values.yaml", "uriBaseId": "%SRCROOT%"},
@@ -116,9 +131,8 @@ def test_values_driven_finding_sarif_primary_is_values_and_render_is_related():
     assert res["properties"]["rendered"]["origin"] == "edge/templates/service.yaml"
 
 
-def test_values_driven_finding_github_annotation():
-    result = _pipe("edge.yaml", "--format", "github")
-    first = result.stdout.splitlines()[0]
+def test_values_driven_finding_github_annotation(piped: Callable[[str], str]):
+    first = piped("github").splitlines()[0]
     assert first.startswith(
         "::warning file=edge/values.yaml,line=12,col=28,endLine=12,endColumn=35,"
         "title=NL201 ingress-client-ip-lost::LoadBalancer Service edge-controller"
