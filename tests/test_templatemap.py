@@ -7,6 +7,7 @@ The renders are recorded in Helm 3's exact format (tests/fixtures/helm/rendered/
 from __future__ import annotations
 
 import runpy
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -379,3 +380,22 @@ def test_value_injected_by_to_yaml_points_at_the_values_key(tmp_path: Path):
         "svc/templates/service.yaml",
         8,
     )
+
+
+def test_a_template_that_disagrees_with_the_render_is_not_its_source(tmp_path: Path):
+    """A chart of the same name but another version on disk: its literal `type: ClusterIP`
+    cannot have rendered `type: LoadBalancer`, so the finding is not mapped there."""
+    chart = tmp_path / "edge"
+    shutil.copytree(HELM_DIR / "edge", chart)
+    svc = chart / "templates" / "service.yaml"
+    svc.write_text(
+        svc.read_text("utf-8").replace(
+            "  externalTrafficPolicy: {{ .Values.controller.service.externalTrafficPolicy }}",
+            "  externalTrafficPolicy: Local",
+        ),
+        "utf-8",
+    )
+    stdin = (RECORDED / "edge.yaml").read_text("utf-8")
+    report = run_cli("check", "-", "-f", "json", stdin=stdin, cwd=tmp_path).json()
+    (finding,) = report["findings"]
+    assert (finding["file"], finding["line"], finding["mapping"]) == ("<stdin>", 13, "none")

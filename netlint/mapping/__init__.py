@@ -25,7 +25,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from netlint.inputs import display_path
 from netlint.load import LoadedFile, load_text, node_span
 from netlint.mapping import template as tm
-from netlint.mapping.values import MISSING, lookup
+from netlint.mapping.values import MISSING, lookup, same
 from netlint.model import (
     Document,
     Finding,
@@ -152,6 +152,10 @@ class Mapper:
                 and depth == len(path)
                 and span == node_span(node)
             )
+            if entry.kind == "key" and len(walked.reached) == len(path) and depth == len(path):
+                written = tm.literal(entry.value)
+                if written is not None and not same(written, expected):
+                    return None  # the template says otherwise: not the source of this render
             if entry.kind == "key":
                 place = tm.value_span(entry) if at_value else tm.key_span(entry)
             else:
@@ -202,10 +206,10 @@ class Mapper:
     def _segment(
         self, loaded: LoadedFile, doc: Document, segs: list[tm.Segment]
     ) -> tm.Segment | None:
-        if len(segs) == 1:
-            return segs[0]
         data = doc.data if isinstance(doc.data, dict) else {}
         kind, name = data.get("kind"), _name(data)
+        if len(segs) == 1:
+            return segs[0] if segs[0].kind in (kind, None) else None
         same_kind = [s for s in segs if s.kind == kind]
         if len(same_kind) == 1:
             return same_kind[0]
