@@ -341,13 +341,16 @@ def test_values_lookup_precedence_and_set(tmp_path: Path):
     def load(path: Path) -> Any:
         return load_text(SourceFile(path.name, str(path)), path.read_text("utf-8"))
 
-    found = lookup(("svc", "type"), [chart, user], [], "LoadBalancer", load)
+    def both(ref: tuple[str, ...]) -> list[tuple[Path, tuple[str, ...]]]:
+        return [(chart, ref), (user, ref)]
+
+    found = lookup(both(("svc", "type")), [], "LoadBalancer", load)
     assert found is not None and found[0] == user and found[1].line == 2
-    found = lookup(("svc", "etp"), [chart, user], [], "Cluster", load)
+    found = lookup(both(("svc", "etp")), [], "Cluster", load)
     assert found is not None and found[0] == chart and found[1].line == 3
-    assert lookup(("svc", "etp"), [chart, user], ["svc.etp=Cluster"], "Cluster", load) is None
-    assert lookup(("svc", "etp"), [chart, user], [], "Local", load) is None  # not what rendered
-    assert lookup(("svc", "nope"), [chart, user], [], MISSING, load) is None
+    assert lookup(both(("svc", "etp")), ["svc.etp=Cluster"], "Cluster", load) is None
+    assert lookup(both(("svc", "etp")), [], "Local", load) is None  # not what was rendered
+    assert lookup(both(("svc", "nope")), [], MISSING, load) is None
     assert set_keys(["a.b=1,c\\.d.e=2", "f[0].g=x"]) == [("a", "b"), ("c.d", "e"), ("f", "g")]
 
 
@@ -399,3 +402,28 @@ def test_a_template_that_disagrees_with_the_render_is_not_its_source(tmp_path: P
     report = run_cli("check", "-", "-f", "json", stdin=stdin, cwd=tmp_path).json()
     (finding,) = report["findings"]
     assert (finding["file"], finding["line"], finding["mapping"]) == ("<stdin>", 13, "none")
+
+
+def test_subchart_values_come_from_the_parent_or_the_subchart(tmp_path: Path):
+    shop = tmp_path / "shop"
+    shutil.copytree(HELM_DIR / "edge", shop / "charts" / "edge")
+    (shop / "Chart.yaml").write_text("apiVersion: v2\nname: shop\nversion: 1.0.0\n", "utf-8")
+    stdin = (
+        (RECORDED / "edge.yaml")
+        .read_text("utf-8")
+        .replace("# Source: edge/", "# Source: shop/charts/edge/")
+    )
+
+    def place() -> tuple[str, int, int]:
+        report = run_cli("check", "-", "-f", "json", stdin=stdin, cwd=tmp_path).json()
+        (finding,) = report["findings"]
+        return finding["file"], finding["line"], finding["column"]
+
+    # the parent sets nothing for edge: the subchart's own default
+    (shop / "values.yaml").write_text("replicas: 1\n", "utf-8")
+    assert place() == ("shop/charts/edge/values.yaml", 12, 28)
+    # the parent overrides it under the subchart's name
+    (shop / "values.yaml").write_text(
+        "edge:\n  controller:\n    service:\n      externalTrafficPolicy: Cluster\n", "utf-8"
+    )
+    assert place() == ("shop/values.yaml", 4, 30)

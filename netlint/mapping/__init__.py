@@ -185,23 +185,50 @@ class Mapper:
     def _values(
         self, ref: tuple[str, ...], expected: Any, render: Rendered | None, template: Located
     ) -> Located | None:
-        if render is not None and render.target.tool == HELM:
-            files: Sequence[FsPath] = render.values_files
-            sets: Sequence[str] = render.sets
-        else:  # piped `helm template`: the chart's values.yaml and any --helm-values given
-            root = _chart_of(template.file)
-            files = [root / "values.yaml"] if root and (root / "values.yaml").is_file() else []
-            files = [*files, *(FsPath(v).resolve() for v in self.settings.helm_values)]
-            sets = self.settings.helm_set
-        found = lookup(ref, files, sets, expected, self.load)
+        candidates, sets = self._values_chain(ref, render, template.file)
+        found = lookup(candidates, sets, expected, self.load)
         if found is None:
             return None
-        path, span = found
+        path, span, _ = found
         dotted = ".Values." + ".".join(ref)
         note = ResolvedRelated(
             f"the template reads {dotted} here", template.file, template.span, None
         )
         return Located(self.source(path), span, EXACT, note)
+
+    def _values_chain(
+        self, ref: tuple[str, ...], render: Rendered | None, template: SourceFile
+    ) -> tuple[list[tuple[FsPath, tuple[str, ...]]], Sequence[str]]:
+        """Values files and the key path in each, lowest precedence first; and --set args."""
+        tpl = FsPath(template.abspath or template.path)
+        if render is not None and render.target.tool == HELM:
+            top: FsPath | None = render.target.root
+            files: Sequence[FsPath] = render.values_files
+            sets: Sequence[str] = render.sets
+        else:  # piped `helm template`: the chart's values.yaml and any --helm-values given
+            top = _chart_of(tpl)
+            while top is not None and top.parent.name == "charts":
+                if not (top.parent.parent / "Chart.yaml").is_file():
+                    break
+                top = top.parent.parent
+            files = [top / "values.yaml"] if top and (top / "values.yaml").is_file() else []
+            files = [*files, *(FsPath(v).resolve() for v in self.settings.helm_values)]
+            sets = self.settings.helm_set
+        names: list[str] = []
+        levels = [top] if top is not None else []
+        if top is not None and tpl.is_relative_to(top):
+            parts = tpl.relative_to(top).parts
+            while len(parts) > 2 and parts[0] == "charts":
+                names.append(parts[1])
+                levels.append(levels[-1] / "charts" / parts[1])
+                parts = parts[2:]
+        candidates = [
+            (levels[i] / "values.yaml", (*names[i:], *ref))
+            for i in range(len(levels) - 1, 0, -1)
+            if (levels[i] / "values.yaml").is_file()
+        ]
+        candidates += [(f, (*names, *ref)) for f in files]
+        return candidates, sets
 
     def _segment(
         self, loaded: LoadedFile, doc: Document, segs: list[tm.Segment]
@@ -313,10 +340,13 @@ def _name(data: Any) -> str | None:
     return str(value) if value is not None else None
 
 
-def _chart_of(file: SourceFile) -> FsPath | None:
-    if file.abspath is None:
-        return None
-    for folder in FsPath(file.abspath).parents:
+def _chart_of(file: SourceFile | FsPath) -> FsPath | None:
+    """The nearest chart root above a template or values file."""
+    if isinstance(file, SourceFile):
+        if file.abspath is None:
+            return None
+        file = FsPath(file.abspath)
+    for folder in file.parents:
         if (folder / "Chart.yaml").is_file():
             return folder
     return None

@@ -1,7 +1,8 @@
 """Which values file sets `.Values.a.b`: the last one in precedence order that has the key.
 
 `helm template -f A -f B --set k=v` layers the chart's values.yaml, then A, then B, then the
-`--set` keys; a value set with `--set` has no file to point at.
+`--set` keys; a value set with `--set` has no file to point at. A subchart's `.Values.a` is
+its own values.yaml's `a`, overridden by `<subchart>.a` in its parent's values (and so on up).
 """
 
 from __future__ import annotations
@@ -42,18 +43,22 @@ def same(a: Any, b: Any) -> bool:
 
 
 def lookup(
-    ref: tuple[str, ...],
-    files: Sequence[FsPath],
+    candidates: Sequence[tuple[FsPath, tuple[str, ...]]],
     sets: Sequence[str],
     expected: Any,
     load: Callable[[FsPath], LoadedFile | None],
-) -> tuple[FsPath, Span] | None:
-    """The values file and span that set `ref`, or None (set with --set, not in any file, or
-    the file's value is not what was rendered: the template transformed it)."""
+) -> tuple[FsPath, Span, tuple[str, ...]] | None:
+    """Which of `candidates` (a values file and the key path there, in precedence order, the
+    last wins) sets the value: its file, span and key path. None when it was set with --set
+    (keys of the last candidate's form), is in no file, or the file's value is not what was
+    rendered (the template transformed it)."""
+    if not candidates:
+        return None
+    top = candidates[-1][1]
     for key in set_keys(sets):
-        if ref[: len(key)] == key or key[: len(ref)] == ref:
+        if top[: len(key)] == key or key[: len(top)] == top:
             return None
-    for path in reversed(files):
+    for path, ref in reversed(candidates):
         loaded = load(path)
         if loaded is None or not loaded.documents:
             continue
@@ -67,7 +72,6 @@ def lookup(
                 return None  # the template transformed it, or another source set it
             if expected is MISSING and value not in (None, "", False, 0):
                 return None  # a key the render lacks came from a falsy value, not this one
-
         span, _ = span_of(root, ref)
-        return path, span
+        return path, span, ref
     return None
