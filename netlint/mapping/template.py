@@ -19,7 +19,8 @@ from typing import Any
 from netlint.model import Path, Span
 
 _ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
-_ONLY_ACTIONS = re.compile(r"^(?:\s*\{\{.*?\}\})+\s*$")
+# longer lines are taken as opaque text (keeps every regex below linear enough on odd input)
+_MAX_LINE = 4096
 _CONTROL = re.compile(r"^(if|else|range|with|end|define|block|template)\b")
 _OPENS = ("if", "range", "with", "define", "block")
 _NINDENT = re.compile(r"\|\s*n?indent\s+(\d+)")
@@ -28,8 +29,8 @@ _VALUES = re.compile(r"\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)")
 _DOT_REF = re.compile(r"(?<![\w$)\]])\.([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)")
 _TO_YAML_DOT = re.compile(r"\b(?:toYaml|toJson)\s+\.(?:\s|\||$)")
 _KEY = re.compile(
-    r"""^(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[\]-][^:#]*?|-[^\s:#][^:#]*?)"""
-    r"""\s*:(?:\s+|$)"""
+    r"""^(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[\]-][^:#]*|-[^\s:#][^:#]*)"""
+    r""":(?:\s+|$)"""
 )
 _DOC_START = re.compile(r"^---(?:\s|$)")
 
@@ -92,7 +93,10 @@ def _segment(lines: list[tuple[int, str]]) -> Segment:
         if not stripped or stripped.startswith("#"):
             continue
         dot = next((c for c in reversed(contexts) if c is not None), None)
-        if _ONLY_ACTIONS.match(stripped):
+        if len(line) > _MAX_LINE:
+            entries.append(Entry(number, "scalar", indent))
+            continue
+        if stripped.startswith("{{") and not _ACTION.sub("", stripped).strip():
             entries.append(_action(number, indent, stripped, contexts, dot))
             continue
         col = indent
@@ -108,7 +112,8 @@ def _segment(lines: list[tuple[int, str]]) -> Segment:
         if m is None:
             entries.append(Entry(number, "scalar", col, value=rest.strip(), value_col=col))
             continue
-        key = _unquote(m.group("key"))
+        raw_key = m.group("key").rstrip()
+        key = _unquote(raw_key)
         value = rest[m.end() :].strip()
         value_col = col + m.end()
         include = bool(value.startswith("{{") and _INCLUDE.search(value))
@@ -118,7 +123,7 @@ def _segment(lines: list[tuple[int, str]]) -> Segment:
                 "key",
                 col,
                 key=key,
-                key_end=col + len(m.group("key")),
+                key_end=col + len(raw_key),
                 value=value,
                 value_col=value_col,
                 include=include,
