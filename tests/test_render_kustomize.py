@@ -326,3 +326,25 @@ def test_overlays_in_one_namespace_are_checked_apart(tmp_path: Path):
     # prod is clean: its Service is paired with its own spread Deployment only
     assert _quad(report) == [TREE[2]]
     assert report["findings"][0]["object"]["namespace"] == "edge"
+
+
+def test_generated_configmap_maps_to_its_literal(tmp_path: Path):
+    """`configuredIn:` origins (generators): the `key=value` literal, else the entry."""
+    _tool()
+    (tmp_path / "kustomization.yaml").write_text(
+        "namespace: kube-system\ngeneratorOptions:\n  disableNameSuffixHash: true\n"
+        "configMapGenerator:\n  - name: other\n    literals:\n      - mtu=1\n"
+        "  - name: cilium-config\n    literals:\n      - tunnel-protocol=vxlan\n"
+        "      - routing-mode=tunnel\n      - mtu=9000\n",
+        "utf-8",
+    )
+    report = run_cli("check", ".", "--format", "json", cwd=tmp_path).json()
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["file"], finding["line"], finding["column"]) == (
+        "NL102",
+        "kustomization.yaml",
+        12,
+        13,
+    )
+    assert finding["mapping"] == "exact"
+    assert finding["rendered"]["origin"] == "kustomization.yaml"

@@ -274,7 +274,7 @@ class Mapper:
                 if found is not None and found.quality == EXACT:
                     return found
         if origin.name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
-            return self._generator(origin, name)
+            return self._generator(origin, name, path)
         return self._in_file(origin, kind, name, path, depth, expected, at_key)
 
     def _in_file(
@@ -306,17 +306,35 @@ class Mapper:
             return Located(loaded.file, span_of(root, path, at_key)[0], EXACT)
         return Located(loaded.file, span_of(root, ())[0], OBJECT)
 
-    def _generator(self, kfile: FsPath, name: str) -> Located | None:
+    def _generator(self, kfile: FsPath, name: str, path: Path) -> Located | None:
+        """A generated ConfigMap or Secret: its generator entry (`- name: x`) in the
+        kustomization, or the `key=value` literal of `data.key` in it."""
         loaded = self.load(kfile)
         if loaded is None:
             return None
-        for number, line in enumerate(loaded.file.lines, start=1):
+        lines = loaded.file.lines
+        for number, line in enumerate(lines, start=1):
             text = line.strip().removeprefix("- ").strip()
-            if text.startswith("name:"):
-                value = text[5:].strip().strip("\"'")
-                if value and (name == value or name.startswith(value + "-")):
-                    col = line.index("name:") + 1
-                    return Located(loaded.file, Span(number, col, number, col + 4), OBJECT)
+            if not text.startswith("name:"):
+                continue
+            value = text[5:].strip().strip("\"'")
+            if not value or not (name == value or name.startswith(value + "-")):
+                continue
+            col = line.index("name:") + 1
+            entry = Located(loaded.file, Span(number, col, number, col + 4), OBJECT)
+            if len(path) != 2 or path[0] not in ("data", "stringData"):
+                return entry
+            dash = len(line) - len(line.lstrip(" "))  # where `- name:` (or `name:`) starts
+            for at in range(number, len(lines)):  # the rest of this generator entry
+                body = lines[at]
+                if body.strip() and len(body) - len(body.lstrip(" ")) <= dash:
+                    break  # the next entry, or the end of the list
+                literal = body.strip().removeprefix("- ").strip().strip("\"'")
+                if literal.startswith(f"{path[1]}="):
+                    start = body.index(literal) + len(str(path[1])) + 2
+                    end = body.index(literal) + len(literal) + 1
+                    return Located(loaded.file, Span(at + 1, start, at + 1, end), EXACT)
+            return entry
         return None
 
 
