@@ -48,6 +48,11 @@ class FailOn(str, Enum):
     never = "never"
 
 
+class PageFmt(str, Enum):
+    text = "text"
+    markdown = "markdown"
+
+
 class ListFmt(str, Enum):
     text = "text"
     json = "json"
@@ -256,6 +261,9 @@ def check(
             known = read_baseline(baseline)
         except BaselineError as exc:
             raise _fail(str(exc)) from None
+    from netlint.progress import for_stream
+
+    progress = None if quiet else for_stream(sys.stderr)
     try:
         report = lint(
             targets,
@@ -266,6 +274,7 @@ def check(
             ignore=_split(ignore),
             baseline=known,
             rules=all_rules,
+            progress=progress,
             render=_render_settings(
                 helm_values,
                 helm_variant,
@@ -278,6 +287,9 @@ def check(
         )
     except (SelectionError, CatalogError) as exc:
         raise _fail(str(exc)) from None
+    finally:
+        if progress is not None:
+            progress.close()
     for notice in report.notices:
         typer.echo(f"netlint: {notice}", err=True)
     for error in report.errors:
@@ -295,7 +307,14 @@ def check(
             and not os.environ.get("NO_COLOR")
         )
     )
+    # a terminal gets the text report wrapped to its width; pipes and files get one line each
+    wrap_width = None
+    if output is None and chosen == "text" and sys.stdout.isatty():
+        import shutil
+
+        wrap_width = min(max(shutil.get_terminal_size().columns, 40), 120)
     options = RenderOptions(
+        width=wrap_width,
         color=bool(use_color),
         show_suppressed=show_suppressed,
         omit_suppressed=omit_suppressed,
@@ -361,8 +380,10 @@ def rules_cmd(
 ) -> None:
     """List every rule: ID, name, severity, enabled, summary."""
     from netlint.explain import rules_table
+    from netlint.report.sarif import RULE_DOC_URI
 
-    typer.echo(rules_table(_rules(), fmt.value), nl=False)
+    # markdown links go to the published rule pages, so the table works wherever it is pasted
+    typer.echo(rules_table(_rules(), fmt.value, link=RULE_DOC_URI), nl=False)
 
 
 @app.command()
@@ -372,15 +393,19 @@ def explain(
         FsPath | None,
         typer.Option("--config", "-c", help="Config whose cluster profile the tables use."),
     ] = None,
+    fmt: Annotated[
+        PageFmt, typer.Option("--format", "-f", help="text (for the terminal) or markdown.")
+    ] = PageFmt.text,
 ) -> None:
     """Print the full page of one rule: what, why, example, fix, parameters."""
-    from netlint.explain import find_rule, rule_page
+    from netlint.explain import find_rule, rule_page, rule_text
 
     meta = find_rule(_rules(), rule)
     if meta is None:
         raise _fail(f"unknown rule {rule!r}; `netlint rules` lists them")
     # tables in the page (MTU per encapsulation, ...) use the cluster profile in force here
-    typer.echo(rule_page(meta, _load_config(config, [])), nl=False)
+    render = rule_page if fmt is PageFmt.markdown else rule_text
+    typer.echo(render(meta, _load_config(config, [])), nl=False)
 
 
 @config_app.command("schema")

@@ -1,10 +1,17 @@
-"""Rule pages (`netlint explain`, docs/rules/*.md) and the rule table, from rule metadata."""
+"""Rule pages (`netlint explain`, docs/rules/*.md, SARIF help) and the rule table.
+
+One page model (`page_model`: sections of paragraphs, code, tables, lists) is built from a rule's
+metadata and fixtures and rendered twice: `render_markdown` for docs/rules/<ID>.md and SARIF
+`help.markdown`, `render_text` for the terminal (`netlint explain`)."""
 
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from netlint.catalog import RuleMeta
 
@@ -18,14 +25,53 @@ TABLES: dict[str, tuple[str, str]] = {
     "mtu-providers": ("Provider presets", "netlint.checks.mtu.tables:providers"),
 }
 
+TEXT_WIDTH = 96  # `netlint explain` rewraps longer paragraphs to this width
 
-def _table(name: str, config: Config) -> list[str]:
-    import importlib
 
-    title, target = TABLES[name]
-    module, _, func = target.partition(":")
-    lines: list[str] = getattr(importlib.import_module(module), func)(config)
-    return [f"### {title}", "", *lines, ""]
+# ---- the page model -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str  # may span lines; inline `code` is kept as is
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Subheading:
+    text: str
+
+
+Block: TypeAlias = Para | Code | Table | Bullets | Subheading
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    meta: str
+    sections: tuple[Section, ...]
 
 
 def find_rule(rules: Sequence[RuleMeta], key: str) -> RuleMeta | None:
@@ -35,7 +81,190 @@ def find_rule(rules: Sequence[RuleMeta], key: str) -> RuleMeta | None:
     return None
 
 
-def rules_table(rules: Sequence[RuleMeta], fmt: str) -> str:
+def page_model(rule: RuleMeta, config: Config | None = None) -> Page:
+    """What / Why / Example / Use instead / Fix / Parameters / Data / Suppress / References.
+    Data tables are computed for `config` (the defaults when None)."""
+    sections = [
+        Section("What it finds", (Para(rule.summary),)),
+        Section("Why it matters", (Para(rule.why.rstrip("\n")),)),
+    ]
+    fails = rule.fixtures("fail")
+    if fails:
+        sections.append(Section("Example", (Code(_fixture_text(fails[0]), "yaml"),)))
+    passes = rule.fixtures("pass")
+    if passes:
+        sections.append(Section("Use instead", (Code(_fixture_text(passes[0]), "yaml"),)))
+    sections.append(Section("How to fix", (Para(rule.fix.rstrip("\n")),)))
+    if rule.params:
+        rows = tuple((f"`{k}`", f"`{json.dumps(v)}`") for k, v in rule.params.items())
+        override = "\n".join(
+            [
+                "rules:",
+                f"  {rule.id}:",
+                "    params:",
+                *(f"      {k}: {json.dumps(v)}" for k, v in rule.params.items()),
+            ]
+        )
+        sections.append(
+            Section(
+                "Parameters",
+                (
+                    Table(("name", "default"), rows),
+                    Para("Override in `.netlint.yaml`:"),
+                    Code(override, "yaml"),
+                ),
+            )
+        )
+    if rule.tables:
+        if config is None:
+            from netlint.config import Config, ConfigModel
+
+            config = Config(ConfigModel())
+        blocks: list[Block] = []
+        for name in rule.tables:
+            blocks += _table(name, config)
+        sections.append(Section("Data", tuple(blocks)))
+    sections.append(
+        Section(
+            "Suppress",
+            (
+                Para(
+                    f'Annotation on the object: `ignore.netlint.io/{rule.id}: "<reason>"`, or a '
+                    f"config `exclude:` entry with `rule: {rule.id}` and a `reason`."
+                ),
+            ),
+        )
+    )
+    if rule.references:
+        sections.append(Section("References", (Bullets(tuple(rule.references)),)))
+    meta = (
+        f"Severity: {rule.severity.value} · Enabled by default: {'yes' if rule.enabled else 'no'}"
+        f" · Since: {rule.since}"
+    )
+    return Page(f"{rule.id} {rule.name}", meta, tuple(sections))
+
+
+def _table(name: str, config: Config) -> list[Block]:
+    import importlib
+
+    title, target = TABLES[name]
+    module, _, func = target.partition(":")
+    lines: list[str] = getattr(importlib.import_module(module), func)(config)
+    return [Subheading(title), *blocks_from_markdown(lines)]
+
+
+def blocks_from_markdown(lines: Sequence[str]) -> list[Block]:
+    """Paragraphs and pipe tables (the form the data-table functions return) as blocks."""
+    blocks: list[Block] = []
+    para: list[str] = []
+    table: list[tuple[str, ...]] = []
+
+    def flush() -> None:
+        if para:
+            blocks.append(Para("\n".join(para)))
+            para.clear()
+        if table:
+            blocks.append(Table(table[0], tuple(table[1:])))
+            table.clear()
+
+    for line in lines:
+        if line.startswith("|"):
+            if para:
+                flush()
+            cells = tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
+            if not all(set(cell) <= {"-", ":"} and cell for cell in cells):
+                table.append(cells)
+        elif not line.strip():
+            flush()
+        else:
+            if table:
+                flush()
+            para.append(line)
+    flush()
+    return blocks
+
+
+# ---- renderers ------------------------------------------------------------------------------
+
+
+def render_markdown(page: Page) -> str:
+    out = [f"# {page.title}", "", page.meta, ""]
+    for section in page.sections:
+        out += [f"## {section.title}", ""]
+        for block in section.blocks:
+            out += [*_markdown_block(block), ""]
+    return "\n".join(out)
+
+
+def _markdown_block(block: Block) -> list[str]:
+    if isinstance(block, Para):
+        return block.text.split("\n")
+    if isinstance(block, Code):
+        return [f"```{block.lang}", *block.text.split("\n"), "```"]
+    if isinstance(block, Table):
+        return [
+            _md_row(block.header),
+            "|" + "---|" * len(block.header),
+            *(_md_row(row) for row in block.rows),
+        ]
+    if isinstance(block, Bullets):
+        return [f"- {item}" for item in block.items]
+    return [f"### {block.text}"]
+
+
+def _md_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
+def render_text(page: Page) -> str:
+    """For a terminal: underlined headings, indented code, aligned tables, no markup."""
+    out = [page.title, "=" * len(page.title), page.meta, ""]
+    for section in page.sections:
+        out += [section.title, "-" * len(section.title), ""]
+        for block in section.blocks:
+            out += [*_text_block(block), ""]
+    return "\n".join(out)
+
+
+def _text_block(block: Block) -> list[str]:
+    if isinstance(block, Para):
+        lines = block.text.split("\n")
+        if all(len(line) <= TEXT_WIDTH for line in lines):
+            return lines
+        return textwrap.wrap(
+            " ".join(lines), TEXT_WIDTH, break_long_words=False, break_on_hyphens=False
+        )
+    if isinstance(block, Code):
+        return [f"    {line}".rstrip() for line in block.text.split("\n")]
+    if isinstance(block, Table):
+        rows = [block.header, *block.rows]
+        widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip()
+            for row in rows
+        ]
+        lines.insert(1, "  ".join("-" * width for width in widths))
+        return lines
+    if isinstance(block, Bullets):
+        return [f"- {item}" for item in block.items]
+    return [f"{block.text}:"]
+
+
+def rule_page(rule: RuleMeta, config: Config | None = None) -> str:
+    """The rule's page as markdown (docs/rules/<ID>.md, SARIF help.markdown)."""
+    return render_markdown(page_model(rule, config))
+
+
+def rule_text(rule: RuleMeta, config: Config | None = None) -> str:
+    """The rule's page for the terminal (`netlint explain`)."""
+    return render_text(page_model(rule, config))
+
+
+# ---- the rule table -------------------------------------------------------------------------
+
+
+def rules_table(rules: Sequence[RuleMeta], fmt: str, link: str = "rules/{id}.md") -> str:
+    """`netlint rules` in text, json or markdown; markdown links each ID to `link`."""
     if fmt == "json":
         items = [
             {
@@ -50,13 +279,20 @@ def rules_table(rules: Sequence[RuleMeta], fmt: str) -> str:
         ]
         return json.dumps(items, indent=2) + "\n"
     if fmt == "markdown":
-        lines = ["| ID | Name | Severity | Enabled | Summary |", "|---|---|---|---|---|"]
-        for r in rules:
-            lines.append(
-                f"| [{r.id}](rules/{r.id}.md) | {r.name} | {r.severity.value} | "
-                f"{'yes' if r.enabled else 'no'} | {r.summary} |"
-            )
-        return "\n".join(lines) + "\n"
+        table = Table(
+            ("ID", "Name", "Severity", "Enabled", "Summary"),
+            tuple(
+                (
+                    f"[{r.id}]({link.format(id=r.id)})",
+                    r.name,
+                    r.severity.value,
+                    "yes" if r.enabled else "no",
+                    r.summary,
+                )
+                for r in rules
+            ),
+        )
+        return "\n".join(_markdown_block(table)) + "\n"
     width = max((len(r.name) for r in rules), default=4)
     lines = [f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} {'ON':<3} SUMMARY"]
     for r in rules:
@@ -67,70 +303,7 @@ def rules_table(rules: Sequence[RuleMeta], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rule_page(rule: RuleMeta, config: Config | None = None) -> str:
-    """Markdown page: What / Why / Example / Use instead / Fix / Parameters / Data /
-    References. Data tables are computed for `config` (the defaults when None)."""
-    out = [f"# {rule.id} {rule.name}", ""]
-    out += [
-        f"Severity: {rule.severity.value} · Enabled by default: {'yes' if rule.enabled else 'no'}"
-        f" · Since: {rule.since}",
-        "",
-        "## What it finds",
-        "",
-        rule.summary,
-        "",
-        "## Why it matters",
-        "",
-        rule.why,
-        "",
-    ]
-    fails = rule.fixtures("fail")
-    if fails:
-        out += ["## Example", "", "```yaml", _fixture_text(fails[0]), "```", ""]
-    passes = rule.fixtures("pass")
-    if passes:
-        out += ["## Use instead", "", "```yaml", _fixture_text(passes[0]), "```", ""]
-    out += ["## How to fix", "", rule.fix, ""]
-    if rule.params:
-        out += ["## Parameters", "", "| name | default |", "|---|---|"]
-        for key, value in rule.params.items():
-            out.append(f"| `{key}` | `{json.dumps(value)}` |")
-        out.append("")
-        out += [
-            "Override in `.netlint.yaml`:",
-            "",
-            "```yaml",
-            "rules:",
-            f"  {rule.id}:",
-            "    params:",
-            *(f"      {k}: {json.dumps(v)}" for k, v in rule.params.items()),
-            "```",
-            "",
-        ]
-    if rule.tables:
-        if config is None:
-            from netlint.config import Config, ConfigModel
-
-            config = Config(ConfigModel())
-        out += ["## Data", ""]
-        for name in rule.tables:
-            out += _table(name, config)
-    out += [
-        "## Suppress",
-        "",
-        f'Annotation on the object: `ignore.netlint.io/{rule.id}: "<reason>"`, or a config '
-        f"`exclude:` entry with `rule: {rule.id}` and a `reason`.",
-        "",
-    ]
-    if rule.references:
-        out += ["## References", "", *(f"- {ref}" for ref in rule.references), ""]
-    return "\n".join(out)
-
-
-def _fixture_text(path: object) -> str:
-    from pathlib import Path
-
-    assert isinstance(path, Path)
+def _fixture_text(path: Path) -> str:
     lines = path.read_text("utf-8").rstrip("\n").splitlines()
     return "\n".join(_strip_expect(line) for line in lines)
 

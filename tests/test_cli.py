@@ -135,7 +135,7 @@ def _fixture_without_expect(path: Path) -> str:
 
 def test_explain_shows_fail_and_pass_fixtures() -> None:
     rule_dir = ROOT / "rules" / "NL002-duplicate-key"
-    result = run_cli("explain", "NL002")
+    result = run_cli("explain", "NL002", "--format", "markdown")
     assert result.returncode == 0, result.describe()
     page = result.stdout
     assert page.startswith("# NL002 duplicate-key")

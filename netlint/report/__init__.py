@@ -41,6 +41,8 @@ class RenderOptions:
     # sarif, json: leave suppressed findings out (GitHub code scanning opens alerts for SARIF
     # results that carry `suppressions` unless the repository treats them as dismissed)
     omit_suppressed: bool = False
+    # text: wrap lines to this many columns (the CLI sets the terminal's width on a TTY)
+    width: int | None = None
 
 
 def renderer(fmt: str) -> Callable[[Report, RenderOptions], str]:

@@ -12,6 +12,7 @@ Everything that comes from the manifests goes through `escape.visible`, so a val
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from netlint.model import Finding, Severity
@@ -66,7 +67,35 @@ def render(report: Report, options: RenderOptions) -> str:
             lines.append("")
         hint = "listed above" if options.show_suppressed else "--show-suppressed lists them"
         lines.append(style.bold(summary_line(report, hint)))
+    if options.width:
+        lines = [wrapped for line in lines for wrapped in wrap(line, options.width)]
     return "\n".join(lines) + "\n" if lines else ""
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """Greedy word wrap that ignores colour codes when measuring; continuation lines are
+    indented 4 more than the line. A word longer than the width stays whole."""
+    text = line.lstrip(" ")
+    indent = " " * (len(line) - len(text))
+    if len(_ANSI.sub("", line)) <= width:
+        return [line]
+    out: list[str] = []
+    current, size = indent, len(indent)
+    start = True
+    for word in text.split(" "):
+        length = len(_ANSI.sub("", word))
+        if not start and size + 1 + length > width:
+            out.append(current)
+            current, size = indent + "    " + word, len(indent) + 4 + length
+        else:
+            current += word if start else " " + word
+            size += length if start else 1 + length
+        start = False
+    out.append(current)
+    return out
 
 
 def _location(path: str, line: int, column: int) -> str:

@@ -168,7 +168,7 @@ def unknown_storage(ctx: RunContext, params: Any) -> Iterator[Hit]:
                 f"{_what(volume)} is on storage netlint cannot judge ({verdict.why}). {GUIDANCE}. "
                 "Declare the class's media in .netlint.yaml (cluster.storage_classes: "
                 f"{{{verdict.class_name or '<class>'}: local-nvme | network-ssd | network-hdd | "
-                "network-file | ephemeral}}), and measure the volume with "
+                "network-file | ephemeral}), and measure the volume with "
                 f"`{FIO}`",
                 verdict,
             )
