@@ -132,6 +132,7 @@ def test_sarif_primary_is_the_source_and_the_render_is_related(tree: Callable[[s
     }
     assert rendered["physicalLocation"]["region"]["startLine"] == 18
     assert rendered["message"]["text"] == "rendered here (overlays/dev[kustomize])"
+    assert dev["message"]["text"].endswith(" (rendered from [overlays/dev\\[kustomize\\]:18](3))")
     assert dev["properties"]["mapping"] == "exact"
     assert dev["properties"]["rendered"]["origin"] == "base/service.yaml"
 

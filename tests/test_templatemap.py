@@ -130,6 +130,11 @@ def test_values_driven_finding_sarif_primary_is_values_and_render_is_related(
     ]
     assert res["properties"]["mapping"] == "exact"
     assert res["properties"]["rendered"]["origin"] == "edge/templates/service.yaml"
+    # GitHub shows related locations that the message links
+    assert res["message"]["text"].endswith(
+        " (see [edge/templates/service.yaml:14](1), [Service edge-controller](2), "
+        "[Deployment edge-controller](3)) (rendered from [<stdin>:13](4))"
+    )
 
 
 def test_values_driven_finding_github_annotation(piped: Callable[[str], str]):

@@ -206,7 +206,8 @@ _BRACKET = re.compile(r"(\\*)([\[\]])")
 def _message(f: Finding) -> str:
     """The message; with related locations, followed by embedded links to them (`[text](1)`),
     which is how GitHub shows related locations. Literal brackets are then escaped (3.11.6)."""
-    if not f.related:
+    rendered = f.rendered is not None and f.rendered.mapping != "none"
+    if not f.related and not rendered:
         return f.message
 
     def escape(text: str) -> str:
@@ -218,7 +219,13 @@ def _message(f: Finding) -> str:
             rel.object.describe() if rel.object is not None else f"{rel.file.path}:{rel.span.line}"
         )
         links.append(f"[{escape(label)}]({number})")
-    return f"{escape(f.message)} (see {', '.join(links)})"
+    text = escape(f.message)
+    if links:
+        text += f" (see {', '.join(links)})"
+    if rendered and f.rendered is not None:  # the last related location (see _result)
+        where = f"{f.rendered.file.path}:{f.rendered.span.line}"
+        text += f" (rendered from [{escape(where)}]({len(f.related) + 1}))"
+    return text
 
 
 def _physical(file: SourceFile, span: Span, base_dir: str | None) -> dict[str, Any]:
