@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from conftest import findings_of, run_cli
@@ -39,6 +40,18 @@ TREE = [
 
 def _quad(report: dict) -> list[tuple[str, str, int, int]]:  # type: ignore[type-arg]
     return [(f.rule, f.file, f.line, f.column) for f in findings_of(report)]
+
+
+def _json(*paths: str, cwd: Path = FIXTURES) -> Any:
+    """`netlint check PATHS --format json` in `cwd`, in-process (test_cli_checks_the_tree and
+    the exit-code tests run the CLI itself)."""
+    import json
+
+    from netlint.api import lint
+    from netlint.report import RenderOptions, renderer
+
+    report = lint([str(cwd / p) for p in paths], cwd=cwd)
+    return json.loads(renderer("json")(report, RenderOptions(base_dir=str(cwd))))
 
 
 @pytest.fixture(scope="module")
@@ -141,19 +154,14 @@ def test_files_of_a_kustomization_render_the_overlays_that_include_them():
     """pre-commit passes changed files: a base file renders every overlay that includes it
     (not the base alone, and never the file raw)."""
     _tool()
-    result = run_cli("check", "base/service.yaml", "--format", "json", cwd=FIXTURES)
-    assert _quad(result.json()) == TREE
-    patch = run_cli(
-        "check", "overlays/staging/cluster-traffic.yaml", "--format", "json", cwd=FIXTURES
-    )
-    assert _quad(patch.json()) == [TREE[2]]
+    assert _quad(_json("base/service.yaml")) == TREE
+    assert _quad(_json("overlays/staging/cluster-traffic.yaml")) == [TREE[2]]
 
 
 def test_base_alone_renders_the_base():
     """A directory given is rendered as it is: `base` is not included by anything inside it."""
     _tool()
-    result = run_cli("check", "base", "--format", "json", cwd=FIXTURES)
-    report = result.json()
+    report = _json("base")
     assert _quad(report) == [("NL201", "base/service.yaml", 9, 1)]
     assert report["findings"][0]["rendered"]["file"] == "base[kustomize]"
 
@@ -241,10 +249,10 @@ def test_unreferenced_yaml_beside_a_kustomization_is_linted_raw(tmp_path: Path):
     _tool()
     shutil.copytree(FIXTURES / "base", tmp_path / "base")
     (tmp_path / "base" / "stray.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n", "utf-8")
-    result = run_cli("check", "base", "--format", "json", cwd=tmp_path)
-    files = [f["file"] for f in result.json()["findings"]]
+    report = _json("base", cwd=tmp_path)
+    files = [f["file"] for f in report["findings"]]
     assert "base/service.yaml" in files
-    assert result.json()["summary"]["files"] == 2  # the render and the stray file
+    assert report["summary"]["files"] == 2  # the render and the stray file
 
 
 def test_subprocess_contract(monkeypatch: pytest.MonkeyPatch):
@@ -322,8 +330,7 @@ def test_overlays_in_one_namespace_are_checked_apart(tmp_path: Path):
     )
     k = prod / "kustomization.yaml"
     k.write_text(k.read_text("utf-8") + "  - path: spread.yaml\n", "utf-8")
-    result = run_cli("check", ".", "--format", "json", cwd=tmp_path / "k")
-    report = result.json()
+    report = _json(".", cwd=tmp_path / "k")
     # prod is clean: its Service is paired with its own spread Deployment only
     assert _quad(report) == [TREE[2]]
     assert report["findings"][0]["object"]["namespace"] == "edge"
@@ -339,7 +346,7 @@ def test_generated_configmap_maps_to_its_literal(tmp_path: Path):
         "      - routing-mode=tunnel\n      - mtu=9000\n",
         "utf-8",
     )
-    report = run_cli("check", ".", "--format", "json", cwd=tmp_path).json()
+    report = _json(".", cwd=tmp_path)
     (finding,) = report["findings"]
     assert (finding["rule"], finding["file"], finding["line"], finding["column"]) == (
         "NL102",

@@ -40,6 +40,24 @@ def piped() -> Callable[[str], str]:
     return lambda fmt: renderer(fmt)(report, options)
 
 
+def _check(stdin: str, cwd: Path, fmt: str = "json", **settings: Any) -> Any:
+    """`... | netlint check - --format FMT` in `cwd`, in-process (the CLI's own path is in
+    the tests above and in test_render_helm); JSON is returned parsed."""
+    import json
+
+    from netlint.api import lint
+    from netlint.render import RenderSettings
+    from netlint.report import RenderOptions, renderer
+
+    report = lint(["-"], stdin=stdin.encode(), cwd=cwd, render=RenderSettings(**settings))
+    text = renderer(fmt)(report, RenderOptions(base_dir=str(cwd)))
+    return json.loads(text) if fmt == "json" else text
+
+
+def _recorded(name: str) -> str:
+    return (RECORDED / name).read_text("utf-8")
+
+
 def _pipe(recording: str, *args: str) -> Any:
     return run_cli(
         "check", "-", *args, stdin=(RECORDED / recording).read_text("utf-8"), cwd=HELM_DIR
@@ -147,8 +165,10 @@ def test_values_driven_finding_github_annotation(piped: Callable[[str], str]):
 
 
 def test_user_values_file_that_sets_it_wins():
-    result = _pipe("edge-staging.yaml", "--helm-values", "edge/values-staging.yaml", "-f", "json")
-    (finding,) = result.json()["findings"]
+    report = _check(
+        _recorded("edge-staging.yaml"), HELM_DIR, helm_values=("edge/values-staging.yaml",)
+    )
+    (finding,) = report["findings"]
     assert (finding["file"], finding["line"], finding["column"]) == (
         "edge/values-staging.yaml",
         6,
@@ -158,10 +178,12 @@ def test_user_values_file_that_sets_it_wins():
 
 
 def test_value_from_helm_set_stays_on_the_template_line():
-    result = _pipe(
-        "edge.yaml", "--helm-set", "controller.service.externalTrafficPolicy=Cluster", "-f", "json"
+    report = _check(
+        _recorded("edge.yaml"),
+        HELM_DIR,
+        helm_set=("controller.service.externalTrafficPolicy=Cluster",),
     )
-    (finding,) = result.json()["findings"]
+    (finding,) = report["findings"]
     assert (finding["file"], finding["line"], finding["column"], finding["end_column"]) == (
         "edge/templates/service.yaml",
         14,
@@ -174,8 +196,7 @@ def test_value_from_helm_set_stays_on_the_template_line():
 def test_key_dropped_by_an_if_points_at_the_templates_key():
     """`{{- if .Values...externalTrafficPolicy }}` left it out: the finding (not set) goes to
     the key inside the `if`, not to values.yaml, whose Cluster would have rendered it."""
-    result = _pipe("edge-unset.yaml", "-f", "json")
-    (finding,) = result.json()["findings"]
+    (finding,) = _check(_recorded("edge-unset.yaml"), HELM_DIR)["findings"]
     assert (
         finding["file"],
         finding["line"],
@@ -188,20 +209,10 @@ def test_key_dropped_by_an_if_points_at_the_templates_key():
 
 
 def test_template_not_on_disk_keeps_the_rendered_place(tmp_path: Path):
-    result = run_cli(
-        "check",
-        "-",
-        "--no-color",
-        stdin=(RECORDED / "edge.yaml").read_text("utf-8"),
-        cwd=tmp_path,
-    )
-    lines = result.stdout.splitlines()
+    lines = _check(_recorded("edge.yaml"), tmp_path, "text").splitlines()
     assert lines[0].startswith("<stdin>:13:26: warning NL201 ")
     assert lines[1] == "  source: edge/templates/service.yaml"
-    report = run_cli(
-        "check", "-", "-f", "json", stdin=(RECORDED / "edge.yaml").read_text("utf-8"), cwd=tmp_path
-    ).json()
-    assert report["findings"][0]["mapping"] == "none"
+    assert _check(_recorded("edge.yaml"), tmp_path)["findings"][0]["mapping"] == "none"
 
 
 # ---- the walker on awkward templates ---------------------------------------------------------
@@ -377,8 +388,7 @@ def test_value_injected_by_to_yaml_points_at_the_values_key(tmp_path: Path):
         "  name: edge\n  labels:\n    app.kubernetes.io/name: ingress-nginx\nspec:\n"
         "  externalTrafficPolicy: Cluster\n  type: LoadBalancer\n"
     )
-    result = run_cli("check", "-", "-f", "json", stdin=rendered, cwd=tmp_path)
-    (finding,) = result.json()["findings"]
+    (finding,) = _check(rendered, tmp_path)["findings"]
     assert (finding["file"], finding["line"], finding["column"]) == ("svc/values.yaml", 3, 26)
     assert finding["mapping"] == "exact"
     assert finding["related"][0]["message"] == (
@@ -404,8 +414,7 @@ def test_a_template_that_disagrees_with_the_render_is_not_its_source(tmp_path: P
         "utf-8",
     )
     stdin = (RECORDED / "edge.yaml").read_text("utf-8")
-    report = run_cli("check", "-", "-f", "json", stdin=stdin, cwd=tmp_path).json()
-    (finding,) = report["findings"]
+    (finding,) = _check(stdin, tmp_path)["findings"]
     assert (finding["file"], finding["line"], finding["mapping"]) == ("<stdin>", 13, "none")
 
 
@@ -420,8 +429,7 @@ def test_subchart_values_come_from_the_parent_or_the_subchart(tmp_path: Path):
     )
 
     def place() -> tuple[str, int, int]:
-        report = run_cli("check", "-", "-f", "json", stdin=stdin, cwd=tmp_path).json()
-        (finding,) = report["findings"]
+        (finding,) = _check(stdin, tmp_path)["findings"]
         return finding["file"], finding["line"], finding["column"]
 
     # the parent sets nothing for edge: the subchart's own default

@@ -212,7 +212,7 @@ class Mapper:
                     break
                 top = top.parent.parent
             files = [top / "values.yaml"] if top and (top / "values.yaml").is_file() else []
-            files = [*files, *(FsPath(v).resolve() for v in self.settings.helm_values)]
+            files = [*files, *((self.cwd / v).resolve() for v in self.settings.helm_values)]
             sets = self.settings.helm_set
         names: list[str] = []
         levels = [top] if top is not None else []
