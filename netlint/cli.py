@@ -130,7 +130,8 @@ def check(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Files and directories to check (directories: *.yaml *.yml *.json); - for stdin."
+            help="Files and directories to check (directories: *.yaml *.yml *.json; Helm charts "
+            "and kustomizations are rendered); - for stdin."
         ),
     ] = None,
     fmt: Annotated[
