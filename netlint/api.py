@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from netlint.catalog import RuleMeta, load_rules
+from netlint.catalog import RuleMeta
 from netlint.config import Config
+from netlint.custom.rules import load_all_rules
 from netlint.inputs import InputFile, discover
 from netlint.load import Limits, LoadedFile, decode, encoding_problem, load_text
 from netlint.model import Finding, Severity, SourceFile
@@ -114,7 +115,7 @@ def _lint(
     from netlint.render.plan import stage
 
     config = config or Config(__import__("netlint.config").config.ConfigModel())
-    all_rules = rules if rules is not None else load_rules()
+    all_rules = rules if rules is not None else load_all_rules(config)
     found = discover(list(paths), cwd, stdin_filename)
     # charts and kustomizations are rendered; their member files are not read raw
     staged = stage(found, list(paths), cwd or FsPath.cwd(), render or RenderSettings())

@@ -42,6 +42,8 @@ class RuleMeta:
     aliases: tuple[str, ...]
     directory: FsPath = field(compare=False)
     tables: tuple[str, ...] = ()
+    help_uri: str | None = None  # custom rules: their own documentation page
+    builtin: bool = True  # False: a custom rule from a config `rules_dirs` folder
 
     @property
     def family(self) -> str:

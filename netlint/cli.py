@@ -107,11 +107,13 @@ def _load_config(path: FsPath | None, targets: list[str]) -> Config:
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def _rules() -> tuple[RuleMeta, ...]:
-    from netlint.catalog import CatalogError, load_rules
+def _rules(cfg: Config | None = None) -> tuple[RuleMeta, ...]:
+    """The built-in rules, and the custom rules of the config's `rules_dirs`."""
+    from netlint.catalog import CatalogError
+    from netlint.custom.rules import load_all_rules
 
     try:
-        return load_rules()
+        return load_all_rules(cfg)
     except CatalogError as exc:
         for message in exc.messages:
             typer.echo(message, err=True)
@@ -254,7 +256,7 @@ def check(
 
     targets = paths or ["."]
     cfg = _load_config(config, targets)
-    all_rules = _rules()
+    all_rules = _rules(cfg)
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     known: set[str] | None = None
     if baseline is not None:
@@ -378,13 +380,19 @@ def rules_cmd(
     fmt: Annotated[
         ListFmt, typer.Option("--format", "-f", help="text, json or markdown.")
     ] = ListFmt.text,
+    config: Annotated[
+        FsPath | None,
+        typer.Option("--config", "-c", help="Config whose rules_dirs add custom rules."),
+    ] = None,
 ) -> None:
     """List every rule: ID, name, severity, enabled, summary."""
     from netlint.explain import rules_table
     from netlint.report.sarif import RULE_DOC_URI
 
     # markdown links go to the published rule pages, so the table works wherever it is pasted
-    typer.echo(rules_table(_rules(), fmt.value, link=RULE_DOC_URI), nl=False)
+    typer.echo(
+        rules_table(_rules(_load_config(config, [])), fmt.value, link=RULE_DOC_URI), nl=False
+    )
 
 
 @app.command()
@@ -399,14 +407,74 @@ def explain(
     ] = PageFmt.text,
 ) -> None:
     """Print the full page of one rule: what, why, example, fix, parameters."""
-    from netlint.explain import find_rule, rule_page, rule_text
+    from dataclasses import replace
 
-    meta = find_rule(_rules(), rule)
+    from netlint.custom.catalogs import explain_sections
+    from netlint.explain import find_rule, page_model, render_markdown, render_text
+
+    cfg = _load_config(config, [])
+    meta = find_rule(_rules(cfg), rule)
     if meta is None:
         raise _fail(f"unknown rule {rule!r}; `netlint rules` lists them")
     # tables in the page (MTU per encapsulation, ...) use the cluster profile in force here
-    render = rule_page if fmt is PageFmt.markdown else rule_text
-    typer.echo(render(meta, _load_config(config, [])), nl=False)
+    page = page_model(meta, cfg)
+    # the config's additions to the catalogs this rule reads, marked as from the config
+    page = replace(page, sections=(*page.sections, *explain_sections(meta, cfg)))
+    render = render_markdown if fmt is PageFmt.markdown else render_text
+    typer.echo(render(page), nl=False)
+
+
+@app.command("test-rules")
+def test_rules(
+    directory: Annotated[
+        FsPath | None,
+        typer.Argument(
+            help="A folder of custom rules (<ID>-<name>/rule.yaml + pass/ + fail/). Default: "
+            "the config's rules_dirs, else netlint's own rules."
+        ),
+    ] = None,
+    config: Annotated[
+        FsPath | None,
+        typer.Option("--config", "-c", help="Config whose rules_dirs hold the rules to test."),
+    ] = None,
+) -> None:
+    """Run every pass/ and fail/ fixture of the rules and report each mismatch with file:line;
+    exit 1 on any."""
+    from netlint.catalog import CatalogError, load_rules
+    from netlint.custom.rules import combine, load_custom_rules, rules_dirs
+    from netlint.fixtures import verify
+    from netlint.validation import FileError
+
+    cfg = _load_config(config, [str(directory)] if directory is not None else [])
+    try:
+        builtin = load_rules()
+        if directory is not None:
+            tested = load_custom_rules([directory], builtin)
+        elif cfg.model.rules_dirs:
+            tested = load_custom_rules(rules_dirs(cfg), builtin)
+        else:
+            tested = builtin
+        everything = tested if tested is builtin else combine(builtin, tested)
+    except CatalogError as exc:
+        for message in exc.messages:
+            typer.echo(message, err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    if not tested:
+        where = str(directory) if directory is not None else "the config's rules_dirs"
+        typer.echo(f"{where}: no rules (folders <ID>-<name>/ with a rule.yaml) to test")
+        raise typer.Exit(EXIT_FINDINGS)
+    scope = None if tested is builtin else frozenset(r.id for r in tested)
+    try:
+        result = verify(tested, everything, FsPath.cwd(), scope)
+    except FileError as exc:  # a fixture's `# netlint-config:` comment is broken
+        for message in exc.messages:
+            typer.echo(message, err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    for problem in result.problems:
+        typer.echo(problem)
+    verdict = "ok" if result.ok else f"{len(result.problems)} problem(s)"
+    typer.echo(f"test-rules: {result.fixtures} fixture(s) of {result.rules} rule(s): {verdict}")
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
 @config_app.command("schema")

@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from netlint.custom.catalogs import CatalogOverrides
+from netlint.model import Media as Media  # re-exported: checks/storage.py reads config.Media
 from netlint.model import Severity
 from netlint.validation import (
     FileError,
@@ -43,17 +45,6 @@ if TYPE_CHECKING:
 CONFIG_NAMES = (".netlint.yaml", ".netlint.yml")
 PYPROJECT = "pyproject.toml"
 
-Media = Literal[
-    "local-nvme",
-    "nvme-of",
-    "local-ssd",
-    "local",
-    "network-ssd",
-    "network-hdd",
-    "network-file",
-    "ephemeral",
-    "unknown",
-]
 FailOn = Literal["error", "warning", "note", "never"]
 
 
@@ -256,6 +247,16 @@ class ConfigModel(_Model):
         description="Default for --fail-on: exit 1 when a finding is at or above this "
         "severity (the command-line option wins).",
     )
+    rules_dirs: list[str] = Field(
+        default_factory=list,
+        description="Folders of custom rules (<ID>-<name>/rule.yaml + pass/ + fail/), relative "
+        "to the config file's folder.",
+    )
+    catalogs: CatalogOverrides = Field(
+        default_factory=CatalogOverrides,
+        description="Entries merged over netlint's data catalogs (storage media, ingress "
+        "controllers, regions), for this config only.",
+    )
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ def load_config(
     def line_of(loc: Loc) -> int:
         return yaml_line(loaded, loc)
 
-    model = _validate(data, name, line_of, rules)
+    model = _validate(data, name, line_of, rules, path.resolve().parent)
     lines = tuple(line_of(("exclude", i)) for i in range(len(model.exclude)))
     return Config(model, name, str(path.resolve().parent), lines, str(path.resolve()))
 
@@ -331,6 +332,7 @@ def _validate(
     name: str,
     line_of: Callable[[Loc], int],
     rules: Sequence[RuleMeta] | None,
+    base_dir: FsPath | None = None,
 ) -> ConfigModel:
     try:
         model = ConfigModel.model_validate(data)
@@ -338,11 +340,45 @@ def _validate(
         raise FileError(
             format_validation_error(exc, None, name, line_of=line_of, model=ConfigModel)
         ) from None
-    problems = _check_rule_names(model, data, rules)
+    problems = _check_custom(model, name, base_dir)
+    if rules is None and model.rules_dirs:
+        # rule names may name custom rules: check them against those too, and not at all when
+        # the custom rules are broken (the command that loads them says why)
+        rules = None if problems else _with_custom_rules(model, base_dir)
+        if rules is not None:
+            problems += _check_rule_names(model, data, rules)
+    else:
+        problems += _check_rule_names(model, data, rules)
     if problems:
         placed = sorted((line_of(loc), i, loc, msg) for i, (loc, msg) in enumerate(problems))
         raise FileError([f"{name}:{line}: {key_path(loc)}: {msg}" for line, _, loc, msg in placed])
     return model
+
+
+def _check_custom(model: ConfigModel, name: str, base_dir: FsPath | None) -> list[tuple[Loc, str]]:
+    """`rules_dirs` are folders; `catalogs` entries merge into catalogs the checks can read."""
+    from netlint.custom.catalogs import problems
+
+    base = base_dir or FsPath.cwd()
+    out: list[tuple[Loc, str]] = [
+        (("rules_dirs", i), f"{folder}: no such directory (relative to {base})")
+        for i, folder in enumerate(model.rules_dirs)
+        if not (base / folder).is_dir()
+    ]
+    return out + [(loc, msg) for loc, msg in problems(model.catalogs, name)]
+
+
+def _with_custom_rules(model: ConfigModel, base_dir: FsPath | None) -> Sequence[RuleMeta] | None:
+    """The built-in rules and the config's custom rules; None when either is broken (the
+    command that loads them reports why)."""
+    from netlint.catalog import CatalogError
+    from netlint.custom.rules import with_custom_rules
+
+    base = base_dir or FsPath.cwd()
+    try:
+        return with_custom_rules(base / d for d in model.rules_dirs)
+    except CatalogError:
+        return None
 
 
 def _check_rule_names(
@@ -447,7 +483,7 @@ def _load_pyproject(path: FsPath, name: str, rules: Sequence[RuleMeta] | None) -
         raise FileError(
             [f"{name}:{line_of(())}: tool.netlint: expected a table, got {describe_input(data)}"]
         )
-    model = _validate(data, name, line_of, rules)
+    model = _validate(data, name, line_of, rules, path.resolve().parent)
     lines_of_excludes = tuple(line_of(("exclude", i)) for i in range(len(model.exclude)))
     return Config(model, name, str(path.resolve().parent), lines_of_excludes, str(path.resolve()))
 

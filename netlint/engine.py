@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from netlint.catalog import CatalogError, RuleMeta, load_data
 from netlint.config import Config
 from netlint.context import NonObject, ResourceIndex, RunContext
+from netlint.custom.catalogs import in_force
 from netlint.edits import make_edit
 from netlint.load import LoadedFile
 from netlint.model import (
@@ -153,6 +154,22 @@ class EngineResult:
 
 
 def run(
+    files: list[LoadedFile],
+    config: Config,
+    all_rules: Sequence[RuleMeta],
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    baseline: set[str] | None = None,
+    today: dt.date | None = None,
+) -> EngineResult:
+    with in_force(config):  # the config's catalog overrides, for this run only
+        return _run(
+            files, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
+        )
+
+
+def _run(
     files: list[LoadedFile],
     config: Config,
     all_rules: Sequence[RuleMeta],

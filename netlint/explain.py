@@ -283,7 +283,7 @@ def rules_table(rules: Sequence[RuleMeta], fmt: str, link: str = "rules/{id}.md"
             ("ID", "Name", "Severity", "Enabled", "Summary"),
             tuple(
                 (
-                    f"[{r.id}]({link.format(id=r.id)})",
+                    _linked(r, link),
                     r.name,
                     r.severity.value,
                     "yes" if r.enabled else "no",
@@ -294,13 +294,21 @@ def rules_table(rules: Sequence[RuleMeta], fmt: str, link: str = "rules/{id}.md"
         )
         return "\n".join(_markdown_block(table)) + "\n"
     width = max((len(r.name) for r in rules), default=4)
-    lines = [f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} {'ON':<3} SUMMARY"]
+    idw = max([6, *(len(r.id) for r in rules)])  # custom IDs can be longer (ACME001)
+    lines = [f"{'ID':<{idw}} {'NAME':<{width}} {'SEVERITY':<8} {'ON':<3} SUMMARY"]
     for r in rules:
         lines.append(
-            f"{r.id:<6} {r.name:<{width}} {r.severity.value:<8} "
+            f"{r.id:<{idw}} {r.name:<{width}} {r.severity.value:<8} "
             f"{'yes' if r.enabled else 'no':<3} {r.summary}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _linked(rule: RuleMeta, link: str) -> str:
+    """A built-in rule's ID linked to its page; a custom rule's to its own help_uri, if any."""
+    if rule.builtin:
+        return f"[{rule.id}]({link.format(id=rule.id)})"
+    return f"[{rule.id}]({rule.help_uri})" if rule.help_uri else rule.id
 
 
 def _fixture_text(path: Path) -> str:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
 
 PathKey = str | int
 Path = tuple[PathKey, ...]
+
+# what a StorageClass is made of (NL3xx; cluster.storage_classes, catalogs.storage_media)
+Media = Literal[
+    "local-nvme",
+    "nvme-of",
+    "local-ssd",
+    "local",
+    "network-ssd",
+    "network-hdd",
+    "network-file",
+    "ephemeral",
+    "unknown",
+]
 
 
 class Severity(str, enum.Enum):

@@ -12,25 +12,60 @@ from netlint.model import Severity
 from netlint.validation import format_validation_error, load_yaml_file
 
 
-class RuleModel(BaseModel):
+class RuleDoc(BaseModel):
+    """What every rule.yaml says, built-in or custom: identity, severity and the texts."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[A-Z][A-Z0-9]*\d{3}$")
     name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    check: str = Field(min_length=1)
     severity: Severity
     enabled: bool = True
-    kinds: list[str] = Field(default_factory=list)
     summary: str = Field(min_length=1)
     why: str = Field(min_length=1)
     fix: str = Field(min_length=1)
-    params: dict[str, Any] = Field(default_factory=dict)
     references: list[str] = Field(default_factory=list)
     since: str = "0.1.0"
     tags: list[str] = Field(default_factory=list)
     precision: Literal["very-high", "high", "medium", "low"] = "high"
     security_severity: float | None = Field(default=None, ge=0.0, le=10.0)
     aliases: list[str] = Field(default_factory=list)
+
+    def meta(
+        self,
+        *,
+        check: str,
+        kinds: tuple[str, ...],
+        params: dict[str, Any],
+        directory: FsPath,
+        **extra: Any,
+    ) -> RuleMeta:
+        return RuleMeta(
+            id=self.id,
+            name=self.name,
+            check=check,
+            severity=self.severity,
+            enabled=self.enabled,
+            kinds=kinds,
+            summary=self.summary.strip(),
+            why=self.why.strip(),
+            fix=self.fix.strip(),
+            params=params,
+            references=tuple(self.references),
+            since=self.since,
+            tags=tuple(self.tags),
+            precision=self.precision,
+            security_severity=self.security_severity,
+            aliases=tuple(self.aliases),
+            directory=directory,
+            **extra,
+        )
+
+
+class RuleModel(RuleDoc):
+    check: str = Field(min_length=1)
+    kinds: list[str] = Field(default_factory=list)
+    params: dict[str, Any] = Field(default_factory=dict)
     tables: list[str] = Field(default_factory=list)  # data tables `netlint explain` shows
 
 
@@ -58,25 +93,12 @@ def parse_rule_file(path: FsPath) -> RuleMeta:
                     exc, loaded, str(path), prefix=("params",), model=check.params
                 )
             ) from None
-    return RuleMeta(
-        id=model.id,
-        name=model.name,
+    return model.meta(
         check=model.check,
-        severity=model.severity,
-        enabled=model.enabled,
         kinds=tuple(model.kinds),
-        summary=model.summary.strip(),
-        why=model.why.strip(),
-        fix=model.fix.strip(),
         params=dict(model.params),
-        references=tuple(model.references),
-        since=model.since,
-        tags=tuple(model.tags),
-        precision=model.precision,
-        security_severity=model.security_severity,
-        aliases=tuple(model.aliases),
-        tables=tuple(model.tables),
         directory=path.parent,
+        tables=tuple(model.tables),
     )
 
 

@@ -203,7 +203,7 @@ BROKEN_YAML = [
         "colour: red\n",
         [
             ".netlint.yaml:1: colour: unknown key; expected one of: cluster, select, ignore, "
-            "rules, exclude, ingress_controllers, limits, fail_on"
+            "rules, exclude, ingress_controllers, limits, fail_on, rules_dirs, catalogs"
         ],
         id="unknown-top-level-key",
     ),
@@ -421,7 +421,7 @@ BROKEN_YAML = [
         [
             ".netlint.yaml:2: limits.max_depth: must be at least 10, got 5",
             ".netlint.yaml:3: colour: unknown key; expected one of: cluster, select, ignore, "
-            "rules, exclude, ingress_controllers, limits, fail_on",
+            "rules, exclude, ingress_controllers, limits, fail_on, rules_dirs, catalogs",
             ".netlint.yaml:5: cluster.node_mtu: expected an integer, got 'big'",
         ],
         id="several-errors-in-line-order",
@@ -494,7 +494,7 @@ BROKEN_TOML = [
         """,
         [
             "pyproject.toml:6: colour: unknown key; expected one of: cluster, select, ignore, "
-            "rules, exclude, ingress_controllers, limits, fail_on"
+            "rules, exclude, ingress_controllers, limits, fail_on, rules_dirs, catalogs"
         ],
         id="unknown-top-level-key",
     ),

@@ -14,6 +14,7 @@ from netlint.checks.ingress import rules as ingress
 from netlint.checks.locality import rules as locality
 from netlint.checks.mtu import rules as mtu
 from netlint.context import RunContext
+from netlint.custom import checks as custom
 from netlint.model import Hit
 
 CheckFn = Callable[[RunContext, Any], Iterable[Hit]]
@@ -55,4 +56,9 @@ REGISTRY: dict[str, Check] = {
     "region-unknown": Check(locality.region_unknown),
     "cluster-region-outside": Check(locality.cluster_region),
     "provider-outside-eea": Check(locality.provider_outside),
+    # the checks of custom rules (rules_dirs): their params carry match/schema/path/message
+    "json-schema": Check(custom.json_schema, custom.JsonSchemaParams),
+    "required-field": Check(custom.required_field, custom.RequiredFieldParams),
+    "forbidden-value": Check(custom.forbidden_value, custom.ForbiddenValueParams),
+    "allowed-values": Check(custom.allowed_values, custom.AllowedValuesParams),
 }

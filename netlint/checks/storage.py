@@ -233,11 +233,19 @@ def parse_table(data: Any) -> Table:
     return Table(entries, exact, tuple(globs))
 
 
-@functools.lru_cache(maxsize=1)
 def table() -> Table:
-    from netlint.catalog import load_data
+    """The catalog as the run in force sees it: built-in data, with the config's `catalogs:`
+    entries merged in (netlint/custom/catalogs.py)."""
+    from netlint.custom.catalogs import key
 
-    return parse_table(load_data(TABLE))
+    return _table(key(TABLE))
+
+
+@functools.lru_cache(maxsize=8)
+def _table(override: str) -> Table:
+    from netlint.custom.catalogs import merged
+
+    return parse_table(merged(TABLE, override))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -83,21 +83,26 @@ def _rule(meta: RuleMeta) -> dict[str, Any]:
     }
     if meta.security_severity is not None:
         properties["security-severity"] = f"{meta.security_severity:.1f}"
-    help_uri = RULE_DOC_URI.format(id=meta.id)
-    return {
+    # a custom rule links its own page (help_uri in its rule.yaml), never netlint's docs
+    help_uri = RULE_DOC_URI.format(id=meta.id) if meta.builtin else meta.help_uri
+    details = f"\n\nDetails: {help_uri}" if help_uri else ""
+    rule: dict[str, Any] = {
         "id": meta.id,
         "name": meta.name,
         "shortDescription": {"text": _limit(_unwrap(meta.summary))},
         "fullDescription": {"text": _limit(_unwrap(meta.why))},
         "help": {
             "text": f"{_unwrap(meta.summary)}\n\nWhy it matters: {_unwrap(meta.why)}\n\n"
-            f"How to fix: {_unwrap(meta.fix)}\n\nDetails: {help_uri}",
+            f"How to fix: {_unwrap(meta.fix)}{details}",
             "markdown": rule_page(meta),
         },
         "helpUri": help_uri,
         "defaultConfiguration": {"level": meta.severity.value},
         "properties": properties,
     }
+    if help_uri is None:
+        del rule["helpUri"]
+    return rule
 
 
 def _unknown_rule(finding: Finding) -> dict[str, Any]:

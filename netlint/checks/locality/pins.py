@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from netlint.checks.k8s import WORKLOAD_KINDS, containers, env, get, pod_spec
 from netlint.checks.locality.model import Pin, PinKind, Place
@@ -42,6 +42,15 @@ LOCATION_KEYS = frozenset(
         "topology.linode.com/region",
     }
 )
+
+
+def is_location_key(key: object) -> TypeGuard[str]:
+    """A label key whose value is a location: the keys above, and the provider-specific keys
+    of the region catalog's `detect.label_keys` (a config's `catalogs.regions` adds its own)."""
+    from netlint.checks.locality.regions import catalog
+
+    return isinstance(key, str) and (key in LOCATION_KEYS or key in catalog().label_keys)
+
 
 # Env names (and ConfigMap keys, normalised the same way) whose value is a region or zone.
 REGION_NAMES = frozenset(
@@ -201,7 +210,7 @@ def _node_selector(
     if not isinstance(selector, dict):
         return
     for key, value in selector.items():
-        if key in LOCATION_KEYS:
+        if is_location_key(key):
             yield from _pin(
                 "required",
                 value,
@@ -265,7 +274,7 @@ def _expressions(
             continue
         key = expression.get("key")
         values = expression.get("values")
-        if key not in LOCATION_KEYS or expression.get("operator") != "In":
+        if not is_location_key(key) or expression.get("operator") != "In":
             continue
         if not isinstance(values, list):
             continue
@@ -299,7 +308,7 @@ def _storage_class(resource: Resource, provider: str | None) -> Iterator[Pin]:
             for j, expression in enumerate(expressions):
                 key = get(expression, ("key",))
                 values = get(expression, ("values",))
-                if key not in LOCATION_KEYS or not isinstance(values, list):
+                if not is_location_key(key) or not isinstance(values, list):
                     continue
                 for k, value in enumerate(values):
                     path = ("allowedTopologies", i, "matchLabelExpressions", j, "values", k)
@@ -350,7 +359,7 @@ def _persistent_volume(resource: Resource, provider: str | None) -> Iterator[Pin
                 hint,
             )
     for key, value in resource.labels.items():
-        if key in LOCATION_KEYS:
+        if is_location_key(key):
             yield from _pin(
                 "storage", value, key, f"label {key}", resource, ("metadata", "labels", key), hint
             )

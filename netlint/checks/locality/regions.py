@@ -163,11 +163,19 @@ def parse_catalog(data: Any) -> Catalog:
     )
 
 
-@functools.lru_cache(maxsize=1)
 def catalog() -> Catalog:
-    from netlint.catalog import load_data
+    """The catalog as the run in force sees it: built-in data, with the config's `catalogs:`
+    entries merged in (netlint/custom/catalogs.py)."""
+    from netlint.custom.catalogs import key
 
-    return parse_catalog(load_data(CATALOG))
+    return _catalog(key(CATALOG))
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(override: str) -> Catalog:
+    from netlint.custom.catalogs import merged
+
+    return parse_catalog(merged(CATALOG, override))
 
 
 # ---------------------------------------------------------------------------------------------

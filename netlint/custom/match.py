@@ -1,0 +1,91 @@
+"""`match:` of a custom rule: which objects it applies to (every field given must match)."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from netlint.model import Resource
+
+
+def _listify(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Strings = Annotated[list[str], BeforeValidator(_listify)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Expression(_Strict):
+    key: str = Field(min_length=1)
+    operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
+    values: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _values(self) -> Expression:
+        if self.operator in ("In", "NotIn") and not self.values:
+            raise ValueError(f"operator {self.operator} needs values")
+        if self.operator in ("Exists", "DoesNotExist") and self.values:
+            raise ValueError(f"operator {self.operator} takes no values")
+        return self
+
+
+class LabelSelector(_Strict):
+    """A Kubernetes label selector: matchLabels and matchExpressions, all must hold."""
+
+    match_labels: dict[str, str] = Field(default_factory=dict, alias="matchLabels")
+    match_expressions: list[Expression] = Field(default_factory=list, alias="matchExpressions")
+
+
+class Match(_Strict):
+    api_version: Strings = Field(
+        default_factory=list,
+        alias="apiVersion",
+        description="apiVersion globs (v1, apps/v1, networking.k8s.io/*).",
+    )
+    kinds: Strings = Field(default_factory=list, description="Kinds, exactly (Service).")
+    namespaces: Strings = Field(
+        default_factory=list,
+        description="metadata.namespace globs; an object without a namespace matches none.",
+    )
+    labels: LabelSelector | None = Field(default=None, description="A label selector.")
+    name: str | None = Field(default=None, min_length=1, description="metadata.name glob.")
+
+    def matches(self, resource: Resource) -> bool:
+        if self.kinds and resource.kind not in self.kinds:
+            return False
+        if self.api_version and not any(
+            fnmatchcase(resource.api_version, g) for g in self.api_version
+        ):
+            return False
+        if self.namespaces and not (
+            resource.namespace is not None
+            and any(fnmatchcase(resource.namespace, g) for g in self.namespaces)
+        ):
+            return False
+        if self.name is not None and not fnmatchcase(resource.name or "", self.name):
+            return False
+        return self.labels is None or _selects(self.labels, resource.labels)
+
+
+def _selects(selector: LabelSelector, labels: dict[str, Any]) -> bool:
+    text = {str(k): str(v) for k, v in labels.items() if v is not None}
+    for key, value in selector.match_labels.items():
+        if text.get(key) != value:
+            return False
+    for expr in selector.match_expressions:
+        present = expr.key in text
+        if expr.operator == "Exists" and not present:
+            return False
+        if expr.operator == "DoesNotExist" and present:
+            return False
+        if expr.operator == "In" and text.get(expr.key) not in expr.values:
+            return False
+        if expr.operator == "NotIn" and present and text[expr.key] in expr.values:
+            return False
+    return True
