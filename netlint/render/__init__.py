@@ -12,7 +12,7 @@ the network is enabled: no kustomize plugins, exec functions or helm charts, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 
 HELM = "helm"
@@ -66,7 +66,6 @@ class Rendered:
     # the chart / kustomization directories it is made of: two renders that share one are
     # alternatives (variants of a chart, overlays of a base) and are checked apart
     members: tuple[FsPath, ...] = ()
-    argv: tuple[str, ...] = field(default=(), compare=False)
 
 
 def stream_name(display: str, name: str) -> str:

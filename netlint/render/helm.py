@@ -86,7 +86,6 @@ def render_chart(target: Target, settings: RenderSettings, cwd: FsPath) -> list[
                 values_files=tuple(chain),
                 sets=settings.helm_set,
                 members=(target.root,),
-                argv=tuple(argv),
             )
         )
     return out

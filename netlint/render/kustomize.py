@@ -188,7 +188,6 @@ def render(
         origins=origins,
         patches=patches,
         members=members,
-        argv=(*base, target.display),
     )
 
 
