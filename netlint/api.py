@@ -14,6 +14,7 @@ from netlint.custom.rules import load_all_rules
 from netlint.inputs import InputFile, TooBig, discover, read_error, read_input
 from netlint.load import REFUSED, Limits, LoadedFile, Problem, decode, encoding_problem, load_text
 from netlint.model import Finding, Severity, SourceFile, Span
+from netlint.render import RenderSettings
 
 
 @dataclass
@@ -96,6 +97,7 @@ def lint(
     cwd: FsPath | None = None,
     rules: tuple[RuleMeta, ...] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    render: RenderSettings | None = None,
 ) -> Report:
     """`progress(done, total)` is called after each file is read (the CLI draws a progress
     line with it on a terminal)."""
@@ -117,6 +119,7 @@ def lint(
             cwd,
             rules,
             progress,
+            render,
         )
     finally:
         if paused:
@@ -135,30 +138,40 @@ def _lint(
     cwd: FsPath | None,
     rules: tuple[RuleMeta, ...] | None,
     progress: Callable[[int, int], None] | None = None,
+    render: RenderSettings | None = None,
 ) -> Report:
     from netlint import engine
+    from netlint.render.plan import stage
 
     config = config or Config(__import__("netlint.config").config.ConfigModel())
     all_rules = rules if rules is not None else load_all_rules(config)
     found = discover(list(paths), cwd, stdin_filename)
+    # charts and kustomizations are rendered; their member files are not read raw
+    staged = stage(found, list(paths), cwd or FsPath.cwd(), render or RenderSettings())
     limits = Limits.of(config.model.limits)
     loaded: list[LoadedFile] = []
-    errors = list(found.errors)
-    for done, item in enumerate(found.files, 1):
+    errors = [*found.errors, *staged.errors]
+    for done, item in enumerate(staged.files, 1):
         try:
             loaded.append(read_file(item, stdin, limits))
         except OSError as exc:
             errors.append(f"{item.display}: cannot read: {read_error(exc)}")
         if progress is not None:
-            progress(done, len(found.files))
-    result = engine.run(
-        loaded, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
-    )
+            progress(done, len(staged.files))
+    for rendered in staged.renders:
+        source = SourceFile(rendered.display, None, tuple(rendered.text.splitlines()))
+        loaded.append(load_text(source, rendered.text, limits))
+    findings: list[Finding] = []
+    for files, keep in staged.worlds(loaded):  # one run unless renders are alternatives
+        result = engine.run(
+            files, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
+        )
+        findings.extend(f for f in result.findings if keep is None or id(f.file) in keep)
     return Report(
-        findings=result.findings,
+        findings=staged.finish(findings, loaded),
         rules=result.rules,
         all_rules=all_rules,
         files=[f.file.path for f in loaded],
         errors=errors,
-        notices=found.skipped,
+        notices=[*found.skipped, *staged.notices],
     )

@@ -17,6 +17,7 @@ from netlint import __version__
 if TYPE_CHECKING:
     from netlint.catalog import RuleMeta
     from netlint.config import Config
+    from netlint.render import RenderSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -131,7 +132,8 @@ def check(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Files and directories to check (directories: *.yaml *.yml *.json); - for stdin."
+            help="Files and directories to check (directories: *.yaml *.yml *.json; Helm charts "
+            "and kustomizations are rendered); - for stdin."
         ),
     ] = None,
     fmt: Annotated[
@@ -202,6 +204,48 @@ def check(
             "--color/--no-color", help="Force color on or off (default: on a TTY, unless NO_COLOR)."
         ),
     ] = None,
+    helm_values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--helm-values",
+            metavar="FILE",
+            help="Charts: a values file for `helm template` (repeatable, layered in order).",
+        ),
+    ] = None,
+    helm_variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--helm-variant",
+            metavar="FILE[,FILE]",
+            help="Charts: render once more per variant, with these values files after "
+            "--helm-values; each render is reported under its own name (repeatable).",
+        ),
+    ] = None,
+    helm_set: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--helm-set", metavar="KEY=VALUE", help="Charts: `helm template --set` (repeatable)."
+        ),
+    ] = None,
+    helm_release: Annotated[
+        str, typer.Option("--helm-release", metavar="NAME", help="Charts: the release name.")
+    ] = "release-name",
+    helm_namespace: Annotated[
+        str | None,
+        typer.Option("--helm-namespace", metavar="NS", help="Charts: the release namespace."),
+    ] = None,
+    no_render: Annotated[
+        bool,
+        typer.Option(
+            "--no-render",
+            help="Do not run helm or kustomize: charts and kustomizations are skipped with a "
+            "notice (their files are still never linted raw).",
+        ),
+    ] = False,
+    render_timeout: Annotated[
+        float,
+        typer.Option("--render-timeout", metavar="SECONDS", help="Stop a render after this long."),
+    ] = 120.0,
 ) -> None:
     """Check manifests and report findings."""
     from netlint.api import lint
@@ -236,6 +280,15 @@ def check(
             baseline=known,
             rules=all_rules,
             progress=progress,
+            render=_render_settings(
+                helm_values,
+                helm_variant,
+                helm_set,
+                helm_release,
+                helm_namespace,
+                no_render,
+                render_timeout,
+            ),
         )
     except (SelectionError, CatalogError) as exc:
         raise _fail(str(exc)) from None
@@ -244,10 +297,11 @@ def check(
             progress.close()
     from netlint.report.escape import visible  # file names can hold escape sequences too
 
-    for notice in report.notices:
-        typer.echo(f"netlint: {visible(notice)}", err=True)
-    for error in report.errors:
-        typer.echo(f"netlint: {visible(error)}", err=True)
+    for message in (*report.notices, *report.errors):
+        # every line is escaped and starts with "netlint:": the GitHub runner reads a workflow
+        # command from any stderr line that starts with "::" after leading spaces
+        for line in message.split("\n"):
+            typer.echo(f"netlint: {visible(line)}", err=True)
     chosen = (
         fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     )
@@ -300,6 +354,30 @@ def check(
         if any(f.severity.rank >= threshold for f in report.active):
             raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
+
+
+def _render_settings(
+    values: list[str] | None,
+    variants: list[str] | None,
+    sets: list[str] | None,
+    release: str,
+    namespace: str | None,
+    no_render: bool,
+    timeout: float,
+) -> RenderSettings:
+    from netlint.render import RenderSettings
+
+    if timeout <= 0:
+        raise _fail("--render-timeout: must be more than 0 seconds")
+    return RenderSettings(
+        enabled=not no_render,
+        helm_values=tuple(values or ()),
+        helm_variants=tuple(tuple(_split([v])) for v in variants or () if _split([v])),
+        helm_set=tuple(sets or ()),
+        helm_release=release,
+        helm_namespace=namespace,
+        timeout=timeout,
+    )
 
 
 @app.command("rules")

@@ -220,6 +220,20 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class Rendering:
+    """Where the object of a finding was rendered (helm template, kustomize build) and how the
+    finding's location was mapped back to the file a reviewer edits."""
+
+    file: SourceFile  # the rendered stream, e.g. `charts/web[values-prod.yaml]` or <stdin>
+    span: Span  # the finding's place in it
+    mapping: str  # "exact" (the offending line), "object" (the object's start) or "none"
+    tool: str | None = None  # "helm" or "kustomize"
+    target: str | None = None  # the chart or kustomization directory, when known
+    name: str | None = None  # the render's name (helm: its values files); None for kustomize
+    origin: str | None = None  # helm: the template (`# Source:`); kustomize: the base file
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     name: str
@@ -235,6 +249,8 @@ class Finding:
     fix: Fix | None = None
     edit: Edit | None = None  # the fix as a text replacement, when it can be placed exactly
     suppression: Suppression | None = None
+    # set when the object was rendered: `file` and `span` are then the mapped location
+    rendered: Rendering | None = None
 
     @property
     def suppressed(self) -> bool:

@@ -135,6 +135,19 @@ def test_results_levels_locations_and_fingerprints():
     assert dup["properties"] == {
         "object": {"apiVersion": "v1", "kind": "Service", "namespace": "ingress", "name": "edge"},
         "source_template": "edge/templates/service.yaml",
+        # a saved `helm template` stream whose chart is not on disk: not mapped
+        "mapping": "none",
+        "rendered": {
+            "file": "manifests/rendered.yaml",
+            "line": 15,
+            "column": 3,
+            "end_line": 15,
+            "end_column": 7,
+            "tool": "helm",
+            "target": None,
+            "name": None,
+            "origin": "edge/templates/service.yaml",
+        },
     }
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from netlint.model import Fix, ObjectRef, Severity, SourceFile
+from netlint.model import Finding, Fix, ObjectRef, Rendering, Severity, SourceFile
 from netlint.report.escape import plain
 
 if TYPE_CHECKING:
@@ -82,6 +82,33 @@ def fix_dict(fix: Fix | None) -> dict[str, Any] | None:
         "value": plain(fix.value),
         "delete": fix.delete,
     }
+
+
+def rendered_dict(r: Rendering) -> dict[str, Any]:
+    """The `rendered` of the JSON report and of SARIF result properties."""
+    return {
+        "file": r.file.path,
+        "line": r.span.line,
+        "column": r.span.column,
+        "end_line": r.span.end_line,
+        "end_column": r.span.end_column,
+        "tool": r.tool,
+        "target": r.target,
+        "name": r.name,
+        "origin": r.origin,
+    }
+
+
+def rendered_hint(f: Finding) -> str | None:
+    """`charts/web[values-prod.yaml]:14:3 (edge/templates/service.yaml)`: where a mapped
+    finding was rendered, for the text and GitHub hint line; None when it was not mapped."""
+    r = f.rendered
+    if r is None or r.mapping == "none":
+        return None
+    text = f"{r.file.path}:{r.span.line}:{r.span.column}"
+    if r.origin and r.origin != f.file.path:
+        text += f" ({r.origin})"
+    return text
 
 
 def repo_path(file: SourceFile, base_dir: str | None) -> str | None:

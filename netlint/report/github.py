@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netlint.model import Finding, Severity
-from netlint.report import RenderOptions, repo_path
+from netlint.report import RenderOptions, rendered_hint, repo_path
 from netlint.report.escape import visible
 from netlint.report.text import summary_line
 
@@ -57,7 +57,10 @@ def _message(finding: Finding, base_dir: str | None) -> str:
     if finding.object is not None:
         text += f" ({visible(finding.object.describe())})"
     lines = [text]
-    if finding.source_template:
+    hint = rendered_hint(finding)
+    if hint is not None:
+        lines.append(f"rendered from: {visible(hint)}")
+    elif finding.source_template:
         lines.append(f"source: {visible(finding.source_template)}")
     for rel in finding.related:
         where = visible(repo_path(rel.file, base_dir) or rel.file.path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from netlint.model import Finding, ResolvedRelated, Severity
-from netlint.report import RenderOptions, fix_dict, object_dict
+from netlint.report import RenderOptions, fix_dict, object_dict, rendered_dict
 from netlint.report.escape import to_json
 
 if TYPE_CHECKING:
@@ -43,6 +43,14 @@ def document(report: Report, options: RenderOptions) -> dict[str, Any]:
 
 
 def _finding(f: Finding) -> dict[str, Any]:
+    out = _plain_finding(f)
+    if f.rendered is not None:  # findings on rendered documents (helm, kustomize)
+        out["mapping"] = f.rendered.mapping
+        out["rendered"] = rendered_dict(f.rendered)
+    return out
+
+
+def _plain_finding(f: Finding) -> dict[str, Any]:
     sup = f.suppression
     return {
         "rule": f.rule,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from netlint.model import Finding, Severity, SourceFile, Span
-from netlint.report import RenderOptions, fix_dict, object_dict, repo_path
+from netlint.report import RenderOptions, fix_dict, object_dict, rendered_dict, repo_path
 from netlint.report.escape import to_json
 
 if TYPE_CHECKING:
@@ -150,6 +150,16 @@ def _result(f: Finding, rule_index: int, base_dir: str | None) -> dict[str, Any]
             }
             for number, rel in enumerate(f.related, start=1)
         ]
+    if f.rendered is not None and f.rendered.mapping != "none":
+        # the primary location is the template / values / base file; where it was rendered
+        # is kept as a related location
+        result.setdefault("relatedLocations", []).append(
+            {
+                "id": len(f.related) + 1,
+                "physicalLocation": _physical(f.rendered.file, f.rendered.span, base_dir),
+                "message": {"text": f"rendered here ({f.rendered.file.path})"},
+            }
+        )
     # SARIF 3.27.23: within a run, `suppressions` is on every result or on none; an empty
     # array says "evaluated, not suppressed".
     result["suppressions"] = (
@@ -187,6 +197,9 @@ def _result(f: Finding, rule_index: int, base_dir: str | None) -> dict[str, Any]
         properties["source_template"] = f.source_template
     if f.fix is not None:
         properties["fix"] = fix_dict(f.fix)
+    if f.rendered is not None:
+        properties["mapping"] = f.rendered.mapping
+        properties["rendered"] = rendered_dict(f.rendered)
     if properties:
         result["properties"] = properties
     return result
@@ -198,7 +211,8 @@ _BRACKET = re.compile(r"(\\*)([\[\]])")
 def _message(f: Finding) -> str:
     """The message; with related locations, followed by embedded links to them (`[text](1)`),
     which is how GitHub shows related locations. Literal brackets are then escaped (3.11.6)."""
-    if not f.related:
+    rendered = f.rendered is not None and f.rendered.mapping != "none"
+    if not f.related and not rendered:
         return f.message
 
     def escape(text: str) -> str:
@@ -210,7 +224,13 @@ def _message(f: Finding) -> str:
             rel.object.describe() if rel.object is not None else f"{rel.file.path}:{rel.span.line}"
         )
         links.append(f"[{escape(label)}]({number})")
-    return f"{escape(f.message)} (see {', '.join(links)})"
+    text = escape(f.message)
+    if links:
+        text += f" (see {', '.join(links)})"
+    if rendered and f.rendered is not None:  # the last related location (see _result)
+        where = f"{f.rendered.file.path}:{f.rendered.span.line}"
+        text += f" (rendered from [{escape(where)}]({len(f.related) + 1}))"
+    return text
 
 
 def _physical(file: SourceFile, span: Span, base_dir: str | None) -> dict[str, Any]:

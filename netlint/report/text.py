@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from netlint.model import Finding, Severity
-from netlint.report import SEVERITY_ORDER, RenderOptions, plural
+from netlint.report import SEVERITY_ORDER, RenderOptions, plural, rendered_hint
 from netlint.report.escape import visible
 
 if TYPE_CHECKING:
@@ -111,7 +111,10 @@ def finding_lines(finding: Finding, style: _Style) -> list[str]:
     if finding.object is not None:
         head += f" ({visible(finding.object.describe())})"
     out = [head]
-    if finding.source_template:
+    hint = rendered_hint(finding)
+    if hint is not None:
+        out.append(f"  rendered from: {visible(hint)}")
+    elif finding.source_template:
         out.append(f"  source: {visible(finding.source_template)}")
     for rel in finding.related:
         note = (
@@ -133,7 +136,8 @@ def summary_line(report: Report, suppressed_hint: str | None = None) -> str:
     """`Found 3 findings (1 error, 1 warning, 1 note) in 2 of 5 files; 2 suppressed (hint).`"""
     counts = report.counts()
     total = sum(counts.values())
-    with_findings = {f.file.path for f in report.active}
+    # a finding mapped to a template counts for the rendered stream it was found in
+    with_findings = {(f.rendered or f).file.path for f in report.active}
     # Findings can sit in a file that was not linted (an expired exclude in the config).
     n_files = len(set(report.files) | with_findings)
     if total:
