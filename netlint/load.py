@@ -183,8 +183,14 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
             )
         )
         return out
+    # what the C composer reads: the text, with the unread blocks of CRDs blanked (unread.py)
+    composed = text
+    if not file.path.endswith(".json"):
+        from netlint.unread import skim
+
+        composed = skim(text, limits.max_nodes_per_document, limits.max_depth)
     offset_line = 0
-    chunk = text
+    chunk = composed
     index = 0
     has_braces = "{{" in text
     while True:
@@ -214,12 +220,12 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
                 )
             )
             index += 1
-            resume = _next_document_start(text, line, offset_line)
+            resume = _next_document_start(composed, line, offset_line)
             if resume is None:
                 break
             offset_line, pos = resume
             # Newlines in front keep every mark's line number true for the resumed parse.
-            chunk = "\n" * offset_line + text[pos:]
+            chunk = "\n" * offset_line + composed[pos:]
         finally:
             with contextlib.suppress(Exception):
                 loader.dispose()
