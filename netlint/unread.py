@@ -77,7 +77,7 @@ def _skim_document(chunk: str, max_nodes: int, max_depth: int) -> str | None:
 
 
 def _parses(chunk: str) -> bool:
-    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
     from ruamel.yaml.error import YAMLError
 
     parser = CParser(chunk)
