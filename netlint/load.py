@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,6 +40,7 @@ _HELM_ONLY = re.compile(
     r"\binclude\s+\"|\btoYaml\b|\bnindent\b"
 )
 
+_intern = sys.intern
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -161,8 +165,7 @@ def split_lines(text: str) -> tuple[str, ...]:
 
 def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedFile:
     """Parse every document of `text`; never raises for bad input."""
-    from ruamel.yaml.cyaml import CSafeLoader
-
+    loader_class = _loader_class()
     if not file.lines and text:
         file = replace(file, lines=tuple(text.splitlines()))
     out = LoadedFile(file)
@@ -193,14 +196,15 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     chunk = composed
     index = 0
     has_braces = "{{" in text
+    plain = "*" not in composed and 2 * len(composed) < limits.max_nodes_per_document
     while True:
-        loader = CSafeLoader(chunk)
+        loader = loader_class(chunk)
         try:
             while loader.check_node():
                 node = loader.get_node()
                 if _is_empty(node):
                     continue
-                _add_document(out, node, index, limits, has_braces)
+                _add_document(out, node, index, limits, has_braces, plain)
                 index += 1
             break
         except (MarkedYAMLError, YAMLError) as exc:
@@ -234,6 +238,65 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
     if "# Source:" in text:
         _attach_sources(out, text)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _loader_class() -> Any:
+    """ruamel's CSafeLoader with its resolver's dispatch precomputed. The C composer calls back
+    into Python for every node: `resolve` for its tag, `descend_resolver`/`ascend_resolver` for
+    path resolvers. With no path resolvers registered (the safe loader has none) those two do
+    nothing, and `resolve` reduces to: the implicit resolvers for the scalar's first character,
+    in their order, else the default tag. Same tags, a fraction of the calls; when the resolver
+    is not the one this was derived from, CSafeLoader itself is used."""
+    from ruamel.yaml.cyaml import CSafeLoader
+    from ruamel.yaml.resolver import BaseResolver, Resolver
+    from ruamel.yaml.tag import Tag
+
+    if (
+        Resolver.yaml_path_resolvers
+        or Resolver.yaml_implicit_resolvers.get(None)
+        or CSafeLoader.resolve is not BaseResolver.resolve
+        or CSafeLoader.descend_resolver is not BaseResolver.descend_resolver
+        or CSafeLoader.ascend_resolver is not BaseResolver.ascend_resolver
+    ):
+        return CSafeLoader
+    implicit_resolvers = Resolver.yaml_implicit_resolvers
+    # first character -> ((tag, regexp.match), ...), bound on first use: ruamel's regexps are
+    # lazy wrappers that forward every attribute access through Python code
+    table: dict[str, tuple[tuple[Any, Any], ...]] = {}
+
+    def matchers(first: str) -> tuple[tuple[Any, Any], ...]:
+        found = table[first] = tuple(
+            (Tag(suffix=tag), regexp.match) for tag, regexp in implicit_resolvers.get(first, ())
+        )
+        return found
+    scalar_tag = CSafeLoader.DEFAULT_SCALAR_TAG
+    sequence_tag = CSafeLoader.DEFAULT_SEQUENCE_TAG
+    mapping_tag = CSafeLoader.DEFAULT_MAPPING_TAG
+
+    class Loader(CSafeLoader):  # type: ignore[misc,valid-type]
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode:
+                if implicit[0]:
+                    first = value[:1]
+                    found = table.get(first)
+                    for tag, match in matchers(first) if found is None else found:
+                        if match(value):
+                            return tag
+                return scalar_tag
+            if kind is SequenceNode:
+                return sequence_tag
+            if kind is MappingNode:
+                return mapping_tag
+            return None
+
+    return Loader
 
 
 def _lines_of(text: str, offsets: list[int]) -> list[int]:
@@ -277,10 +340,12 @@ def _is_empty(node: Node) -> bool:
     )
 
 
-def _add_document(out: LoadedFile, node: Node, index: int, limits: Limits, templates: bool) -> None:
-    builder = _Builder(out, index, limits, templates)
+def _add_document(
+    out: LoadedFile, node: Node, index: int, limits: Limits, templates: bool, plain: bool = False
+) -> None:
+    builder = _Builder(out, index, limits, templates, plain)
     try:
-        data = builder.build(node, 0)
+        data = builder.child(node, 0)
     except _TooBig as exc:
         out.problems.append(Problem(LIMIT, node_span(exc.node), exc.message, exc.message, index))
         return
@@ -290,13 +355,18 @@ def _add_document(out: LoadedFile, node: Node, index: int, limits: Limits, templ
 class _Builder:
     """Node tree -> plain data (dict/list/str/int/float/bool/None), recording duplicate keys."""
 
-    def __init__(self, out: LoadedFile, index: int, limits: Limits, templates: bool) -> None:
+    def __init__(
+        self, out: LoadedFile, index: int, limits: Limits, templates: bool, plain: bool = False
+    ) -> None:
         self.out = out
         self.index = index
         self.limits = limits
         self.count = 0
         self.active: set[int] = set()
         self.templates = templates  # the text has `{{`: look for unrendered Helm actions
+        # `plain`: the text has no alias and is too short to expand past the node limit, so no
+        # node can be reached twice and counting cannot trip: the lean walk gives the same data
+        self.child: Callable[[Node, int], Any] = self._lean if plain else self.build
 
     def _unquoted_template(self, node: MappingNode) -> None:
         line0, col0 = node.start_mark.line, node.start_mark.column - 1
@@ -360,6 +430,26 @@ class _Builder:
         finally:
             self.active.discard(ident)
 
+    def _lean(self, node: Node, depth: int) -> Any:
+        """`build` for trees without aliases (see __init__): the same checks in the same order,
+        minus node counting and the recursion guard."""
+        cls = type(node)
+        if cls is ScalarNode:
+            if self.templates:
+                self._template(node)  # type: ignore[arg-type]
+            return scalar_value(node)  # type: ignore[arg-type]
+        if depth > self.limits.max_depth:
+            raise _TooBig(
+                f"nesting deeper than {self.limits.max_depth} levels; not checked "
+                "(limit: limits.max_depth)",
+                node,
+            )
+        if cls is SequenceNode:
+            return [self._lean(item, depth + 1) for item in node.value]
+        if cls is MappingNode:
+            return self._mapping(node, depth)  # type: ignore[arg-type]
+        return self.build(node, depth)  # another node class: the general walk
+
     def _mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first: dict[Any, Node] = {}
@@ -387,11 +477,11 @@ class _Builder:
                     )
                 )
             first[key] = key_node
-            result[key] = self.build(value_node, depth + 1)
+            result[key] = self.child(value_node, depth + 1)
         for merge in merges:
             sources = merge.value if isinstance(merge, SequenceNode) else [merge]
             for source in sources:
-                value = self.build(source, depth + 1)
+                value = self.child(source, depth + 1)
                 if isinstance(value, dict):
                     for k, v in value.items():
                         result.setdefault(k, v)
@@ -403,6 +493,8 @@ class _Builder:
             self._unquoted_template(node)
         if isinstance(node, ScalarNode):
             value = scalar_value(node)
+            if type(value) is str:
+                return _intern(value)  # keys repeat across documents: keep one copy
             return (
                 value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
             )
