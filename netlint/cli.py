@@ -195,6 +195,16 @@ def check(
             "--color/--no-color", help="Force color on or off (default: on a TTY, unless NO_COLOR)."
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes for the rules (default: the CPU count when checking 32 files or "
+            "1000 documents or more, else 1). The report is the same for any number.",
+        ),
+    ] = None,
 ) -> None:
     """Check manifests and report findings."""
     from netlint.api import lint
@@ -223,6 +233,7 @@ def check(
             ignore=_split(ignore),
             baseline=known,
             rules=all_rules,
+            jobs=jobs,
         )
     except (SelectionError, CatalogError) as exc:
         raise _fail(str(exc)) from None

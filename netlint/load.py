@@ -270,11 +270,12 @@ def _loader_class() -> Any:
             (Tag(suffix=tag), regexp.match) for tag, regexp in implicit_resolvers.get(first, ())
         )
         return found
+
     scalar_tag = CSafeLoader.DEFAULT_SCALAR_TAG
     sequence_tag = CSafeLoader.DEFAULT_SEQUENCE_TAG
     mapping_tag = CSafeLoader.DEFAULT_MAPPING_TAG
 
-    class Loader(CSafeLoader):  # type: ignore[misc,valid-type]
+    class Loader(CSafeLoader):
         def descend_resolver(self, current_node: Any, current_index: Any) -> None:
             return None
 
