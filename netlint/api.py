@@ -40,7 +40,9 @@ class Report:
         return out
 
 
-def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFile:
+def read_file(
+    item: InputFile, stdin: bytes | None, limits: Limits, keep_nodes: bool = True
+) -> LoadedFile:
     """Read and parse one input. Raises OSError for I/O problems (the caller reports them)."""
     raw = stdin if item.path is None else item.path.read_bytes()
     text, reason = decode(raw or b"")
@@ -51,8 +53,13 @@ def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFil
         loaded.problems.append(encoding_problem(reason or "unreadable", raw or b""))
         return loaded
     source = SourceFile(item.display, abspath, tuple(text.splitlines()))
-    return load_text(source, text, limits)
+    return load_text(source, text, limits, keep_nodes)
 
+
+# Node trees (positions) take about 30 bytes per byte of YAML. Up to this much text they are
+# kept; past it, documents compose their trees again when a finding needs them (load._Tree),
+# which bounds the memory of big runs by the data of their objects.
+NODE_BUDGET = 8 * 2**20
 
 # From this many files, or documents, a run forks a process per CPU for the rules by default: below
 # it the fork costs more than it saves.
@@ -123,9 +130,11 @@ def _lint(
     limits = Limits(lim.max_depth, lim.max_nodes_per_document)
     loaded: list[LoadedFile] = []
     errors = list(found.errors)
+    text_size = 0
     for item in found.files:
         try:
-            loaded.append(read_file(item, stdin, limits))
+            loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
+            text_size += sum(map(len, loaded[-1].file.lines))
         except OSError as exc:
             errors.append(f"{item.display}: cannot read: {exc.strerror or exc}")
     result = engine.run(

@@ -110,7 +110,7 @@ def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObj
                     else:
                         non_objects.append(NonObject(doc, node, item, f"{data['kind']} item {i}"))
                 continue
-            index.add(_resource(doc, data, doc.node, ()))
+            index.add(_resource(doc, data, None, ()))  # its node: the document's, on demand
     return index, non_objects
 
 

@@ -14,9 +14,10 @@ import contextlib
 import functools
 import re
 import sys
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -31,6 +32,7 @@ TEMPLATE = "template"
 LIMIT = "limit"
 
 _DOC_START = re.compile(r"^---(?=[ \t]|$)", re.M)
+_DIRECTIVE = re.compile(r"^%", re.M)
 _SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
 _TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 # Template actions that only Helm (not Prometheus, Alertmanager or Argo, which also put
@@ -163,8 +165,11 @@ def split_lines(text: str) -> tuple[str, ...]:
     return tuple(text.splitlines())
 
 
-def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedFile:
-    """Parse every document of `text`; never raises for bad input."""
+def load_text(
+    file: SourceFile, text: str, limits: Limits = Limits(), keep_nodes: bool = True
+) -> LoadedFile:
+    """Parse every document of `text`; never raises for bad input. With `keep_nodes` False the
+    node trees are not kept: each document composes its tree again when asked (`_Tree`)."""
     loader_class = _loader_class()
     if not file.lines and text:
         file = replace(file, lines=tuple(text.splitlines()))
@@ -192,11 +197,13 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
         from netlint.unread import skim
 
         composed = skim(text, limits.max_nodes_per_document, limits.max_depth)
-    offset_line = 0
+    offset_line = pos = 0
     chunk = composed
     index = 0
     has_braces = "{{" in text
     plain = "*" not in composed and 2 * len(composed) < limits.max_nodes_per_document
+    # a directive (%TAG) changes how every later document reads: keep such files' trees
+    lazy = not keep_nodes and plain and _DIRECTIVE.search(composed) is None
     while True:
         loader = loader_class(chunk)
         try:
@@ -205,6 +212,8 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
                 if _is_empty(node):
                     continue
                 _add_document(out, node, index, limits, has_braces, plain)
+                if lazy and out.documents and out.documents[-1].index == index:
+                    _forget(out, node, composed, offset_line, pos)
                 index += 1
             break
         except (MarkedYAMLError, YAMLError) as exc:
@@ -233,6 +242,7 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
         finally:
             with contextlib.suppress(Exception):
                 loader.dispose()
+            _release(loader)
     if has_braces and any(p.code == SYNTAX for p in out.problems):
         _templates_behind_syntax_errors(out, text)
     if "# Source:" in text:
@@ -300,6 +310,14 @@ def _loader_class() -> Any:
     return Loader
 
 
+def _release(loader: Any) -> None:
+    """ruamel's loaders refer to themselves (`_parser`, `loader`, `_resolver`, ...): a cycle
+    that, with the collector paused for the run (api.lint), would keep every loader and its
+    input text alive until the end. Dropping its attributes lets it go at once."""
+    with contextlib.suppress(Exception):
+        loader.__dict__.clear()
+
+
 def _lines_of(text: str, offsets: list[int]) -> list[int]:
     """0-based line numbers of ascending character offsets, counted in one pass."""
     out = []
@@ -331,6 +349,62 @@ def _next_document_start(text: str, error_line0: int, chunk_line0: int) -> tuple
                 continue
             return line0, m.start()
     return None
+
+
+class _Tree:
+    """A document's node tree, composed again from the text when asked: a big run keeps the
+    data of every document but not the trees, which take three times as much memory. The
+    document starts at `line0` (0-based) of `text`; composing from the start of that line, with
+    as many newlines in front, gives the same nodes at the same lines and columns. The last
+    `RECENT` trees are kept, as findings come in runs on the same objects."""
+
+    __slots__ = ("line0", "node", "start", "text")
+    RECENT = 256
+    _recent: ClassVar[deque[_Tree]] = deque()
+
+    def __init__(self, text: str, line0: int, start: int) -> None:
+        self.text = text
+        self.line0 = line0
+        self.start = start
+        self.node: Node | None = None
+
+    def __call__(self) -> Node:
+        node = self.node
+        if node is None:
+            loader = _loader_class()("\n" * self.line0 + self.text[self.start :])
+            try:
+                node = loader.get_node() if loader.check_node() else None
+            finally:
+                loader.dispose()
+                _release(loader)
+            self.node = node
+            recent = _Tree._recent
+            recent.append(self)
+            while len(recent) > self.RECENT:
+                recent.popleft().node = None
+        assert node is not None
+        return node
+
+
+def _forget(out: LoadedFile, node: Node, composed: str, offset_line: int, pos: int) -> None:
+    """Replace the last document's tree by a `_Tree`, unless it is a List (whose items the
+    index resolves at once) or starts on its `---` line (`--- !tag`, `--- {...}`)."""
+    doc = out.documents[-1]
+    data = doc.data
+    if isinstance(data, dict) and str(data.get("kind", "")).endswith("List"):
+        return
+    line0 = node.start_mark.line
+    # the mark's offset is into the chunk, which is `offset_line` newlines + composed[pos:]
+    offset = node.start_mark.index - offset_line + pos
+    start = composed.rfind("\n", 0, offset) + 1
+    if composed.startswith("---", start) or composed[start:offset].strip():
+        return
+    out.documents[-1] = Document(doc.file, doc.index, _Tree(composed, line0, start), data)
+
+
+def _start_line(doc: Document) -> int:
+    tree = doc.tree
+    return tree.line0 if isinstance(tree, _Tree) else doc.node.start_mark.line
 
 
 def _is_empty(node: Node) -> bool:
@@ -612,10 +686,10 @@ def _attach_sources(out: LoadedFile, text: str) -> None:
     seps = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
     out.sources = SourceMarks(tuple(marks), tuple(seps))
     out.documents = [
-        _with_source(doc, source) if (source := out.sources.at(doc.node.start_mark.line)) else doc
+        _with_source(doc, source) if (source := out.sources.at(_start_line(doc))) else doc
         for doc in out.documents
     ]
 
 
 def _with_source(doc: Document, source: str) -> Document:
-    return Document(doc.file, doc.index, doc.node, doc.data, source)
+    return Document(doc.file, doc.index, doc.tree, doc.data, source)

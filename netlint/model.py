@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ruamel.yaml.nodes import Node
 
 PathKey = str | int
@@ -58,9 +60,15 @@ class Document:
 
     file: SourceFile
     index: int  # 0-based document index in the file
-    node: Node = field(repr=False, compare=False)
+    # the node tree, or what composes it again on demand (a big run keeps no trees: load.py)
+    tree: Node | Callable[[], Node] = field(repr=False, compare=False)
     data: Any = field(repr=False, compare=False)
     source_template: str | None = None
+
+    @property
+    def node(self) -> Node:
+        tree = self.tree
+        return tree() if callable(tree) else tree
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,12 @@ class Resource:
     doc: Document = field(repr=False)
     ref: ObjectRef
     data: dict[str, Any] = field(repr=False, compare=False)
-    node: Node = field(repr=False, compare=False)
+    tree: Node | None = field(repr=False, compare=False)  # None: the document's node
     prefix: Path = ()  # path of this object inside its document (("items", 3) for a List item)
+
+    @property
+    def node(self) -> Node:
+        return self.doc.node if self.tree is None else self.tree
 
     @property
     def file(self) -> SourceFile:
