@@ -13,7 +13,7 @@ from netlint.catalog import RuleMeta, load_rules
 from netlint.config import Config
 from netlint.inputs import InputFile, discover
 from netlint.load import Limits, LoadedFile, decode, encoding_problem, load_text
-from netlint.model import Finding, Severity, SourceFile
+from netlint.model import Finding, Lines, Severity, SourceFile
 
 
 @dataclass
@@ -52,7 +52,7 @@ def read_file(
         loaded = LoadedFile(source)
         loaded.problems.append(encoding_problem(reason or "unreadable", raw or b""))
         return loaded
-    source = SourceFile(item.display, abspath, tuple(text.splitlines()))
+    source = SourceFile(item.display, abspath, Lines(text))
     return load_text(source, text, limits, keep_nodes)
 
 
@@ -134,7 +134,8 @@ def _lint(
     for item in found.files:
         try:
             loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
-            text_size += sum(map(len, loaded[-1].file.lines))
+            lines = loaded[-1].file.lines
+            text_size += len(lines.text) if isinstance(lines, Lines) else sum(map(len, lines))
         except OSError as exc:
             errors.append(f"{item.display}: cannot read: {exc.strerror or exc}")
     result = engine.run(

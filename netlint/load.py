@@ -43,6 +43,7 @@ _HELM_ONLY = re.compile(
 )
 
 _intern = sys.intern
+_INTERN_UP_TO = 32
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -512,7 +513,10 @@ class _Builder:
         if cls is ScalarNode:
             if self.templates:
                 self._template(node)  # type: ignore[arg-type]
-            return scalar_value(node)  # type: ignore[arg-type]
+            value = scalar_value(node)  # type: ignore[arg-type]
+            if type(value) is str and len(value) <= _INTERN_UP_TO:
+                return _intern(value)  # names, ports, versions: the same few values everywhere
+            return value
         if depth > self.limits.max_depth:
             raise _TooBig(
                 f"nesting deeper than {self.limits.max_depth} levels; not checked "

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,13 +41,53 @@ class Span:
     end_column: int
 
 
+class Lines(Sequence[str]):
+    """The lines of a text (`str.splitlines`), split when first read: most files of a run are
+    never read line by line, and a tuple of lines takes five times the memory of the text."""
+
+    __slots__ = ("_lines", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: tuple[str, ...] | None = None
+
+    def _split(self) -> tuple[str, ...]:
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = tuple(self.text.splitlines())
+        return lines
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._split()[index]
+
+    def __len__(self) -> int:
+        return len(self._split())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._split())
+
+    def __bool__(self) -> bool:
+        return bool(self.text)  # any non-empty text has a line
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, (Lines, tuple)) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One input file (or stdin) as the user named it."""
 
     path: str  # the path as displayed in reports (relative where possible, '/'-separated)
     abspath: str | None  # None for stdin
-    lines: tuple[str, ...] = field(repr=False, compare=False, default=())
+    lines: Sequence[str] = field(repr=False, compare=False, default=())  # a tuple, or Lines
 
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):
