@@ -7,33 +7,20 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from perf_support import render_all
 
 from netlint import parallel
-from netlint.api import Report, default_jobs, lint
+from netlint.api import default_jobs, lint
 from netlint.catalog import load_rules
-from netlint.report import RenderOptions, renderer
 
-FORMATS = ("text", "json", "sarif", "github")
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="no os.fork on this platform")
 
 
-def _render(report: Report, fmt: str, base: Path) -> str:
-    options = RenderOptions(
-        color=False,
-        show_suppressed=True,
-        omit_suppressed=False,
-        quiet=False,
-        tool_version="test",
-        base_dir=str(base),
-    )
-    return renderer(fmt)(report, options)
-
-
 def _all_formats(paths: list[str], cwd: Path, jobs: int, **kwargs: object) -> dict[str, str]:
     report = lint(paths, cwd=cwd, jobs=jobs, **kwargs)  # type: ignore[arg-type]
-    return {fmt: _render(report, fmt, cwd) for fmt in FORMATS}
+    return render_all(report, cwd)
 
 
 def test_groups_keep_families_whole_cover_every_rule_and_are_deterministic() -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from perf_support import render_all
 
 from netlint import api
 from netlint.load import _Tree, load_text, node_span
 from netlint.model import SourceFile
-from netlint.report import RenderOptions, renderer
 
 ROOT = Path(__file__).resolve().parents[1]
-FORMATS = ("text", "json", "sarif", "github")
 
 TEXT = """\
 # Source: chart/templates/a.yaml
@@ -85,16 +84,7 @@ def test_only_the_most_recent_trees_stay(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def _reports(paths: list[str], cwd: Path, budget: int, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setattr(api, "NODE_BUDGET", budget)
-    report = api.lint(paths, cwd=cwd, jobs=1)
-    options = RenderOptions(
-        color=False,
-        show_suppressed=True,
-        omit_suppressed=False,
-        quiet=False,
-        tool_version="test",
-        base_dir=str(cwd),
-    )
-    return {fmt: renderer(fmt)(report, options) for fmt in FORMATS}
+    return render_all(api.lint(paths, cwd=cwd, jobs=1), cwd)
 
 
 @pytest.mark.parametrize("folder", ["examples", "tests/fixtures", "rules"])
@@ -110,3 +100,17 @@ def test_the_corpus_without_trees_reports_the_same(
     paths = [str(corpus_dir)]
     without = _reports(paths, corpus_dir, 0, monkeypatch)
     assert without == _reports(paths, corpus_dir, 1 << 60, monkeypatch)
+
+
+def test_lines_split_on_first_read_like_splitlines() -> None:
+    from netlint.model import Lines
+
+    for text in ("", "a", "a\r\nb\n", "\n\nx", "x\u2028y\n"):
+        lines = Lines(text)
+        assert bool(lines) is bool(text.splitlines())
+        assert lines == tuple(text.splitlines())
+        assert list(lines) == text.splitlines()
+        assert len(lines) == len(text.splitlines())
+        assert tuple(lines[1:]) == tuple(text.splitlines()[1:])
+    file = SourceFile("a.yaml", None, Lines("x: 1\ny: 2\n"))
+    assert (file.line_text(2), file.line_text(3)) == ("y: 2", "")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from perf_support import render
 
 from netlint import unread
 from netlint.api import lint
-from netlint.report import RenderOptions, renderer
 
 HEAD = """\
 apiVersion: v1
@@ -150,15 +150,7 @@ def test_a_duplicate_key_after_a_block_scalar_and_a_sequence_is_seen() -> None:
 
 
 def _json(paths: list[str], cwd: Path) -> str:
-    options = RenderOptions(
-        color=False,
-        show_suppressed=True,
-        omit_suppressed=False,
-        quiet=False,
-        tool_version="test",
-        base_dir=str(cwd),
-    )
-    return renderer("json")(lint(paths, cwd=cwd), options)
+    return render(lint(paths, cwd=cwd), "json", cwd)
 
 
 @pytest.mark.slow
