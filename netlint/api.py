@@ -90,10 +90,11 @@ def lint(
     today: dt.date | None = None,
     cwd: FsPath | None = None,
     rules: tuple[RuleMeta, ...] | None = None,
-    jobs: int | None = None,
+    jobs: int | None = 1,
 ) -> Report:
-    """Check `paths`. `jobs`: processes for the rules (None: the CPU count for a big run, see
-    default_jobs; 1: this process only); the report is the same whatever the number."""
+    """Check `paths`. `jobs`: processes for the rules (1, the default: this process only; None:
+    the CPU count for a big run, see default_jobs, as the CLI does without --jobs); the report
+    is the same whatever the number."""
     # A run builds millions of small objects (node trees, data) that all live until it ends and
     # hold no reference cycles; the cyclic collector would re-scan that growing heap again and
     # again (measured: half of the load time on 10k objects). Pause it for the run.
