@@ -237,6 +237,11 @@ def check(
         )
     except (SelectionError, CatalogError) as exc:
         raise _fail(str(exc)) from None
+    # The run's objects live until the process ends: keep the cyclic collector from scanning
+    # them again and again while the report is written (a third of a big run's time otherwise)
+    import gc
+
+    gc.freeze()
     for notice in report.notices:
         typer.echo(f"netlint: {notice}", err=True)
     for error in report.errors:
@@ -332,8 +337,8 @@ def main() -> None:
     """Console entry point: never lets a traceback reach the user."""
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as exc:
+        _exit_now(exc)
     except KeyboardInterrupt:
         typer.echo("netlint: interrupted", err=True)
         sys.exit(130)
@@ -346,3 +351,19 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_ERROR)
+
+
+def _exit_now(exc: SystemExit) -> None:
+    """Exit without the interpreter's teardown: freeing the millions of small objects of a big
+    run one by one costs as much as a third of the run, for memory the OS reclaims anyway.
+    Everything is written and flushed first; if flushing fails (a closed pipe), the normal
+    exit runs and reports it as before."""
+    code = exc.code
+    if code is not None and not isinstance(code, int):
+        raise exc  # SystemExit("message"): Python prints it
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        raise exc from None
+    os._exit(code or 0)
