@@ -304,18 +304,6 @@ def main(argv: list[str] | None = None) -> int:
                     same and speedup >= 1.7,
                 )
             )
-            default, _ = best_of([netlint.cmd(synthetic, jobs=None), floor_cmd(synthetic, tmp)], 1)
-            figures.append(
-                Figure(
-                    "6b",
-                    "default --jobs, 10k objects (info)",
-                    f"floor {synthetic_floor:.2f} s",
-                    f"{seconds(default):.2f} s",
-                    seconds(default) / synthetic_floor,
-                    "none",
-                    None,
-                )
-            )
         else:
             figures.append(
                 Figure("6", "--jobs (no such option yet)", "-", "-", None, ">= 1.7x", False)

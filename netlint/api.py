@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -61,22 +60,6 @@ def read_file(
 # which bounds the memory of big runs by the data of their objects.
 NODE_BUDGET = 8 * 2**20
 
-# From this many files, or documents, a run forks a process per CPU for the rules by default: below
-# it the fork costs more than it saves.
-PARALLEL_FILES = 32
-PARALLEL_DOCUMENTS = 1000
-
-
-def default_jobs(loaded: Sequence[LoadedFile]) -> int:
-    documents = sum(len(f.documents) for f in loaded)
-    if len(loaded) < PARALLEL_FILES and documents < PARALLEL_DOCUMENTS:
-        return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return max(1, cpus)
-
 
 def lint(
     paths: Sequence[str],
@@ -90,11 +73,10 @@ def lint(
     today: dt.date | None = None,
     cwd: FsPath | None = None,
     rules: tuple[RuleMeta, ...] | None = None,
-    jobs: int | None = 1,
+    jobs: int = 1,
 ) -> Report:
-    """Check `paths`. `jobs`: processes for the rules (1, the default: this process only; None:
-    the CPU count for a big run, see default_jobs, as the CLI does without --jobs); the report
-    is the same whatever the number."""
+    """Check `paths`. `jobs`: processes for the rules (netlint/parallel.py); the report is the
+    same whatever the number."""
     # A run builds millions of small objects (node trees, data) that all live until it ends and
     # hold no reference cycles; the cyclic collector would re-scan that growing heap again and
     # again (measured: half of the load time on 10k objects). Pause it for the run.
@@ -120,7 +102,7 @@ def _lint(
     today: dt.date | None,
     cwd: FsPath | None,
     rules: tuple[RuleMeta, ...] | None,
-    jobs: int | None = None,
+    jobs: int = 1,
 ) -> Report:
     from netlint import engine
 
@@ -147,7 +129,7 @@ def _lint(
         ignore=ignore,
         baseline=baseline,
         today=today,
-        jobs=default_jobs(loaded) if jobs is None else jobs,
+        jobs=jobs,
     )
     return Report(
         findings=result.findings,

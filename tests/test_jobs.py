@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from conftest import run_cli
 from perf_support import render_all
 
 from netlint import parallel
-from netlint.api import default_jobs, lint
+from netlint.api import lint
 from netlint.catalog import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,20 +62,6 @@ def test_an_error_in_a_worker_reaches_the_caller(monkeypatch: pytest.MonkeyPatch
     assert families.index("NL0") not in parts[0]
     with pytest.raises(ValueError, match="broken check"):
         lint([str(ROOT / "examples")], cwd=ROOT, jobs=2)
-
-
-def test_the_default_is_serial_for_a_few_files_and_per_cpu_for_many(tmp_path: Path) -> None:
-    few = lint([str(ROOT / "examples")], cwd=ROOT, jobs=1)
-    assert default_jobs([]) == 1
-    from netlint.api import read_file
-    from netlint.inputs import discover
-    from netlint.load import Limits
-
-    found = discover([str(ROOT / "examples")], ROOT)
-    loaded = [read_file(item, None, Limits()) for item in found.files]
-    assert len(few.files) == len(loaded) < 32
-    assert default_jobs(loaded) == 1
-    assert default_jobs(loaded * 40) == len(os.sched_getaffinity(0))
 
 
 def test_cli_jobs_must_be_at_least_one() -> None:
