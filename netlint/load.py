@@ -33,6 +33,7 @@ LIMIT = "limit"
 
 _DOC_START = re.compile(r"^---(?=[ \t]|$)", re.M)
 _DIRECTIVE = re.compile(r"^%", re.M)
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
 _TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 # Template actions that only Helm (not Prometheus, Alertmanager or Argo, which also put
@@ -204,7 +205,12 @@ def load_text(
     has_braces = "{{" in text
     plain = "*" not in composed and 2 * len(composed) < limits.max_nodes_per_document
     # a directive (%TAG) changes how every later document reads: keep such files' trees
-    lazy = not keep_nodes and plain and _DIRECTIVE.search(composed) is None
+    lazy = (
+        not keep_nodes
+        and plain
+        and _DIRECTIVE.search(composed) is None
+        and _ODD_BREAK.search(composed) is None  # every line break is `\n` or `\r\n`
+    )
     while True:
         loader = loader_class(chunk)
         try:

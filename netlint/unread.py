@@ -24,6 +24,7 @@ _CRD_KIND = re.compile(r"^kind:[ \t]*[\"']?CustomResourceDefinition[\"']?[ \t]*(
 # document end markers and directives: beyond the line scan
 _UNSURE = re.compile(r"^\.\.\.(?:[ \t]|$)|^%", re.M)
 _DIRECTIVE = re.compile(r"^%", re.M)
+_ODD_BREAK = re.compile("\r|[\x85\u2028\u2029]")
 _KEEP = ("apiVersion", "kind", "metadata")
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w.\-/]*)[ \t]*:(?:[ \t]|$)")
 _PLAIN_KEY = re.compile(r"[A-Za-z_$][\w.\-/$@]*")
@@ -35,6 +36,8 @@ def skim(text: str, max_nodes: int, max_depth: int) -> str:
     `text` itself when there is none."""
     if "CustomResourceDefinition" not in text or "{{" in text or "\t" in text:
         return text
+    if _ODD_BREAK.search(text) is not None:
+        return text  # line breaks YAML counts but the line scan would not
     if _DIRECTIVE.search(text) is not None:
         return text  # a directive applies to the documents after it
     starts = [m.start() for m in _DOC_START.finditer(text)]

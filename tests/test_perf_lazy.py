@@ -114,3 +114,12 @@ def test_lines_split_on_first_read_like_splitlines() -> None:
         assert tuple(lines[1:]) == tuple(text.splitlines()[1:])
     file = SourceFile("a.yaml", None, Lines("x: 1\ny: 2\n"))
     assert (file.line_text(2), file.line_text(3)) == ("y: 2", "")
+
+
+@pytest.mark.parametrize("brk", ["\r", "\u2028", "\x85"])
+def test_files_with_other_line_breaks_keep_their_trees(brk: str) -> None:
+    text = f"a: 1{brk}b: 2\n---\nkind: K\n"
+    lazy = load_text(SourceFile("a.yaml", None), text, keep_nodes=False)
+    assert [type(d.tree).__name__ for d in lazy.documents] == ["MappingNode", "MappingNode"]
+    crlf = load_text(SourceFile("a.yaml", None), text.replace(brk, "\r\n"), keep_nodes=False)
+    assert [type(d.tree).__name__ for d in crlf.documents] == ["_Tree", "_Tree"]

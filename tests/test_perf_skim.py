@@ -161,3 +161,9 @@ def test_skimming_changes_no_finding_of_the_corpus(
     monkeypatch.setattr(unread, "skim", lambda text, *_: text)
     whole = _json([str(corpus_dir)], corpus_dir)
     assert skimmed == whole
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\r", "\u2028", "\x85"])
+def test_crds_with_line_breaks_the_scan_does_not_count_are_composed_whole(brk: str) -> None:
+    text = (HEAD + "              size: {}\n" + TAIL).replace("\n", brk, 3)
+    assert unread.skim(text, 2_000_000, 400) == text
