@@ -13,7 +13,7 @@ from netlint.config import Config
 from netlint.custom.rules import load_all_rules
 from netlint.inputs import InputFile, TooBig, discover, read_error, read_input
 from netlint.load import REFUSED, Limits, LoadedFile, Problem, decode, encoding_problem, load_text
-from netlint.model import Finding, Severity, SourceFile, Span
+from netlint.model import Finding, Lines, Severity, SourceFile, Span
 from netlint.render import RenderSettings
 
 
@@ -41,7 +41,9 @@ class Report:
         return out
 
 
-def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFile:
+def read_file(
+    item: InputFile, stdin: bytes | None, limits: Limits, keep_nodes: bool = True
+) -> LoadedFile:
     """Read and parse one input. Raises OSError for I/O problems (the caller reports them)."""
     abspath = None if item.path is None else _absolute(item.path)
     try:
@@ -58,8 +60,14 @@ def read_file(item: InputFile, stdin: bytes | None, limits: Limits) -> LoadedFil
         loaded = LoadedFile(source)
         loaded.problems.append(encoding_problem(reason or "unreadable", raw or b""))
         return loaded
-    source = SourceFile(item.display, abspath, tuple(text.splitlines()))
-    return load_text(source, text, limits)
+    source = SourceFile(item.display, abspath, Lines(text))
+    return load_text(source, text, limits, keep_nodes)
+
+
+# Node trees (positions) take about 30 bytes per byte of YAML. Up to this much text they are
+# kept; past it, documents compose their trees again when a finding needs them (load._Tree),
+# which bounds the memory of big runs by the data of their objects.
+NODE_BUDGET = 8 * 2**20
 
 
 def _absolute(path: FsPath) -> str:
@@ -98,9 +106,11 @@ def lint(
     rules: tuple[RuleMeta, ...] | None = None,
     progress: Callable[[int, int], None] | None = None,
     render: RenderSettings | None = None,
+    jobs: int = 1,
 ) -> Report:
-    """`progress(done, total)` is called after each file is read (the CLI draws a progress
-    line with it on a terminal)."""
+    """Check `paths`. `progress(done, total)` is called after each file is read (the CLI draws a
+    progress line with it on a terminal). `jobs`: processes for the rules (netlint/parallel.py);
+    the report is the same whatever the number."""
     # A run builds millions of small objects (node trees, data) that all live until it ends and
     # hold no reference cycles; the cyclic collector would re-scan that growing heap again and
     # again (measured: half of the load time on 10k objects). Pause it for the run.
@@ -120,6 +130,7 @@ def lint(
             rules,
             progress,
             render,
+            jobs,
         )
     finally:
         if paused:
@@ -139,6 +150,7 @@ def _lint(
     rules: tuple[RuleMeta, ...] | None,
     progress: Callable[[int, int], None] | None = None,
     render: RenderSettings | None = None,
+    jobs: int = 1,
 ) -> Report:
     from netlint import engine
     from netlint.render.plan import stage
@@ -151,20 +163,31 @@ def _lint(
     limits = Limits.of(config.model.limits)
     loaded: list[LoadedFile] = []
     errors = [*found.errors, *staged.errors]
+    text_size = 0
     for done, item in enumerate(staged.files, 1):
         try:
-            loaded.append(read_file(item, stdin, limits))
+            loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
+            lines = loaded[-1].file.lines
+            text_size += len(lines.text) if isinstance(lines, Lines) else sum(map(len, lines))
         except OSError as exc:
             errors.append(f"{item.display}: cannot read: {read_error(exc)}")
         if progress is not None:
             progress(done, len(staged.files))
     for rendered in staged.renders:
-        source = SourceFile(rendered.display, None, tuple(rendered.text.splitlines()))
-        loaded.append(load_text(source, rendered.text, limits))
+        source = SourceFile(rendered.display, None, Lines(rendered.text))
+        loaded.append(load_text(source, rendered.text, limits, text_size < NODE_BUDGET))
+        text_size += len(rendered.text)
     findings: list[Finding] = []
     for files, keep in staged.worlds(loaded):  # one run unless renders are alternatives
         result = engine.run(
-            files, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
+            files,
+            config,
+            all_rules,
+            select=select,
+            ignore=ignore,
+            baseline=baseline,
+            today=today,
+            jobs=jobs,
         )
         findings.extend(f for f in result.findings if keep is None or id(f.file) in keep)
     return Report(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -66,9 +66,50 @@ class CatalogError(Exception):
 
 @functools.lru_cache(maxsize=8)
 def load_rules(root: FsPath | None = None) -> tuple[RuleMeta, ...]:
-    from netlint.rulemeta import parse_rule_file
+    """Every rule under `root` (default: the built-in rules), validated; from the cache of an
+    earlier run when no rule file, and nothing in netlint, changed since (netlint/cache.py)."""
+    from netlint.cache import cached
 
     base = root or rules_root()
+    try:
+        entries = sorted(base.iterdir())
+    except OSError:
+        return _load_rules(base)
+    inputs = [d / "rule.yaml" for d in entries]
+    listing = "\0".join(d.name for d in entries)
+    return cached(
+        "rules", inputs, lambda: _load_rules(base), _dump_rules, _restore_rules, extra=listing
+    )
+
+
+def _dump_rules(rules: tuple[RuleMeta, ...]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(
+        tuple(
+            getattr(rule, f.name).value
+            if f.name == "severity"
+            else str(getattr(rule, f.name))
+            if f.name == "directory"
+            else getattr(rule, f.name)
+            for f in fields(RuleMeta)
+        )
+        for rule in rules
+    )
+
+
+def _restore_rules(data: tuple[tuple[Any, ...], ...]) -> tuple[RuleMeta, ...]:
+    names = [f.name for f in fields(RuleMeta)]
+    out = []
+    for row in data:
+        values = dict(zip(names, row, strict=True))
+        values["severity"] = Severity(values["severity"])
+        values["directory"] = FsPath(values["directory"])
+        out.append(RuleMeta(**values))
+    return tuple(out)
+
+
+def _load_rules(base: FsPath) -> tuple[RuleMeta, ...]:
+    from netlint.rulemeta import parse_rule_file
+
     rules: list[RuleMeta] = []
     errors: list[str] = []
     seen: dict[str, FsPath] = {}
@@ -105,8 +146,18 @@ def load_rules(root: FsPath | None = None) -> tuple[RuleMeta, ...]:
 
 @functools.lru_cache(maxsize=32)
 def load_data(name: str, root: FsPath | None = None) -> Any:
-    """A data catalog `rules/data/<name>.yaml` as plain data."""
+    """A data catalog `rules/data/<name>.yaml` as plain data (cached like the rules)."""
+    from netlint.cache import cached
+
+    path = (root or rules_root()) / "data" / f"{name}.yaml"
+    return cached("data", [path], lambda: _read_data(path), _same, _same)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _read_data(path: FsPath) -> Any:
     from netlint.rulemeta import read_yaml_data
 
-    base = root or rules_root()
-    return read_yaml_data(base / "data" / f"{name}.yaml")
+    return read_yaml_data(path)

@@ -111,7 +111,7 @@ def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObj
                     else:
                         non_objects.append(NonObject(doc, node, item, f"{data['kind']} item {i}"))
                 continue
-            index.add(_resource(doc, data, doc.node, ()))
+            index.add(_resource(doc, data, None, ()))  # its node: the document's, on demand
     return index, non_objects
 
 
@@ -162,10 +162,20 @@ def run(
     ignore: Sequence[str] = (),
     baseline: set[str] | None = None,
     today: dt.date | None = None,
+    jobs: int = 1,
 ) -> EngineResult:
+    """Run the chosen rules; with `jobs` > 1 in that many processes (netlint/parallel.py), with
+    the same findings in the same order."""
     with in_force(config):  # the config's catalog overrides, for this run only
         return _run(
-            files, config, all_rules, select=select, ignore=ignore, baseline=baseline, today=today
+            files,
+            config,
+            all_rules,
+            select=select,
+            ignore=ignore,
+            baseline=baseline,
+            today=today,
+            jobs=jobs,
         )
 
 
@@ -178,13 +188,14 @@ def _run(
     ignore: Sequence[str] = (),
     baseline: set[str] | None = None,
     today: dt.date | None = None,
+    jobs: int = 1,
 ) -> EngineResult:
     from netlint.checks import REGISTRY
 
     model = config.model
     chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
     ctx = context(files, config, all_rules, today)
-    placed: list[tuple[Finding, Resource | None]] = []
+    prepared = []
     for rule in chosen:
         check = REGISTRY[rule.check]
         settings = _settings(model.rules, rule)
@@ -202,12 +213,31 @@ def _run(
                         for e in exc.errors()
                     ]
                 ) from None
-        for hit in check.fn(ctx, params):
-            placed.append(_finding(rule, severity, hit, ctx))
+        prepared.append((rule, check.fn, severity, params))
     by_id = {rule.id: rule for rule in all_rules}
-    findings = [
-        _suppress(f, by_id[f.rule], resource, ctx, baseline) for f, resource in _dedupe(placed)
-    ]
+
+    def findings_of(i: int) -> list[Finding]:
+        # one rule: its hits placed, deduplicated and suppressed (the dedupe key holds the rule,
+        # so deduplicating per rule is deduplicating the run)
+        rule, fn, severity, params = prepared[i]
+        placed = [_finding(rule, severity, hit, ctx) for hit in fn(ctx, params)]
+        return [
+            _suppress(f, by_id[f.rule], resource, ctx, baseline) for f, resource in _dedupe(placed)
+        ]
+
+    if jobs > 1 and len(prepared) > 1:
+        from netlint.parallel import run_groups
+
+        per_rule = run_groups(
+            len(prepared),
+            findings_of,
+            [rule.family for rule, *_ in prepared],
+            jobs,
+            [loaded.file for loaded in files],
+        )
+    else:
+        per_rule = [findings_of(i) for i in range(len(prepared))]
+    findings = [f for part in per_rule for f in part]
     findings.sort(key=Finding.sort_key)
     return EngineResult(findings, chosen)
 

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import re
+import sys
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -29,6 +33,8 @@ LIMIT = "limit"
 REFUSED = "refused"  # a whole file not read (too big); see api.read_file
 
 _DOC_START = re.compile(r"^---(?=[ \t]|$)", re.M)
+_DIRECTIVE = re.compile(r"^%", re.M)
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
 _TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 # Template actions that only Helm (not Prometheus, Alertmanager or Argo, which also put
@@ -38,6 +44,8 @@ _HELM_ONLY = re.compile(
     r"\binclude\s+\"|\btoYaml\b|\bnindent\b"
 )
 
+_intern = sys.intern
+_INTERN_UP_TO = 32
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -186,10 +194,12 @@ def split_lines(text: str) -> tuple[str, ...]:
     return tuple(text.splitlines())
 
 
-def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedFile:
-    """Parse every document of `text`; never raises for bad input."""
-    from ruamel.yaml.cyaml import CSafeLoader
-
+def load_text(
+    file: SourceFile, text: str, limits: Limits = Limits(), keep_nodes: bool = True
+) -> LoadedFile:
+    """Parse every document of `text`; never raises for bad input. With `keep_nodes` False the
+    node trees are not kept: each document composes its tree again when asked (`_Tree`)."""
+    loader_class = _loader_class()
     if not file.lines and text:
         file = replace(file, lines=tuple(text.splitlines()))
     out = LoadedFile(file)
@@ -210,14 +220,28 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
             )
         )
         return out
-    offset_line = 0
-    chunk = text
+    # what the C composer reads: the text, with the unread blocks of CRDs blanked (unread.py)
+    composed = text
+    if not file.path.endswith(".json"):
+        from netlint.unread import skim
+
+        composed = skim(text, limits.max_nodes_per_document, limits.max_depth)
+    offset_line = pos = 0
+    chunk = composed
     index = 0
     nodes = 0  # built so far in this file, aliases expanded (limits.max_nodes_per_file)
     has_braces = "{{" in text
+    plain = "*" not in composed and 2 * len(composed) < limits.max_nodes_per_document
+    # a directive (%TAG) changes how every later document reads: keep such files' trees
+    lazy = (
+        not keep_nodes
+        and plain
+        and _DIRECTIVE.search(composed) is None
+        and _ODD_BREAK.search(composed) is None  # every line break is `\n` or `\r\n`
+    )
     while True:
         try:
-            loader = CSafeLoader(chunk)
+            loader = loader_class(chunk)
         except UnicodeEncodeError as exc:  # lone surrogates: text that no bytes decode to
             out.problems.append(_unencodable(chunk, exc))
             break
@@ -229,7 +253,9 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
                 if index >= limits.max_documents_per_file:
                     out.problems.append(too_many_documents(node, limits, index))
                     break
-                nodes += _add_document(out, node, index, limits, has_braces, nodes)
+                nodes += _add_document(out, node, index, limits, has_braces, nodes, plain)
+                if lazy and out.documents and out.documents[-1].index == index:
+                    _forget(out, node, composed, offset_line, pos)
                 index += 1
             break
         except (MarkedYAMLError, YAMLError) as exc:
@@ -252,15 +278,16 @@ def load_text(file: SourceFile, text: str, limits: Limits = Limits()) -> LoadedF
                 )
             )
             index += 1
-            resume = _next_document_start(text, line, offset_line)
+            resume = _next_document_start(composed, line, offset_line)
             if resume is None:
                 break
             offset_line, pos = resume
             # Newlines in front keep every mark's line number true for the resumed parse.
-            chunk = "\n" * offset_line + text[pos:]
+            chunk = "\n" * offset_line + composed[pos:]
         finally:
             with contextlib.suppress(Exception):
                 loader.dispose()
+            _release(loader)
     if has_braces and any(p.code == SYNTAX for p in out.problems):
         _templates_behind_syntax_errors(out, text)
     if "# Source:" in text:
@@ -274,7 +301,7 @@ def _unencodable(chunk: str, exc: UnicodeEncodeError) -> Problem:
     return Problem(ENCODING, Span(line, 1, line, 1), reason, key="unencodable")
 
 
-def _on_a_line(lines: tuple[str, ...], line0: int, col0: int) -> tuple[int, int]:
+def _on_a_line(lines: Sequence[str], line0: int, col0: int) -> tuple[int, int]:
     """libyaml puts an error at the end of the stream on the line after the last one (the file
     ends inside a flow collection or without a final newline): point at the end of the last
     line instead, so the finding is on a line the file has."""
@@ -289,6 +316,74 @@ def _reader_position(chunk: str, position: int) -> tuple[int, int]:
     raw = chunk.encode("utf-8", "surrogatepass")
     start = raw.rfind(b"\n", 0, position) + 1
     return raw.count(b"\n", 0, position), len(raw[start:position].decode("utf-8", "replace"))
+
+
+@functools.lru_cache(maxsize=1)
+def _loader_class() -> Any:
+    """ruamel's CSafeLoader with its resolver's dispatch precomputed. The C composer calls back
+    into Python for every node: `resolve` for its tag, `descend_resolver`/`ascend_resolver` for
+    path resolvers. With no path resolvers registered (the safe loader has none) those two do
+    nothing, and `resolve` reduces to: the implicit resolvers for the scalar's first character,
+    in their order, else the default tag. Same tags, a fraction of the calls; when the resolver
+    is not the one this was derived from, CSafeLoader itself is used."""
+    from ruamel.yaml.cyaml import CSafeLoader
+    from ruamel.yaml.resolver import BaseResolver, Resolver
+    from ruamel.yaml.tag import Tag
+
+    if (
+        Resolver.yaml_path_resolvers
+        or Resolver.yaml_implicit_resolvers.get(None)
+        or CSafeLoader.resolve is not BaseResolver.resolve
+        or CSafeLoader.descend_resolver is not BaseResolver.descend_resolver
+        or CSafeLoader.ascend_resolver is not BaseResolver.ascend_resolver
+    ):
+        return CSafeLoader
+    implicit_resolvers = Resolver.yaml_implicit_resolvers
+    # first character -> ((tag, regexp.match), ...), bound on first use: ruamel's regexps are
+    # lazy wrappers that forward every attribute access through Python code
+    table: dict[str, tuple[tuple[Any, Any], ...]] = {}
+
+    def matchers(first: str) -> tuple[tuple[Any, Any], ...]:
+        found = table[first] = tuple(
+            (Tag(suffix=tag), regexp.match) for tag, regexp in implicit_resolvers.get(first, ())
+        )
+        return found
+
+    scalar_tag = CSafeLoader.DEFAULT_SCALAR_TAG
+    sequence_tag = CSafeLoader.DEFAULT_SEQUENCE_TAG
+    mapping_tag = CSafeLoader.DEFAULT_MAPPING_TAG
+
+    class SafeResolvingLoader(CSafeLoader):
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode:
+                if implicit[0]:
+                    first = value[:1]
+                    found = table.get(first)
+                    for tag, match in matchers(first) if found is None else found:
+                        if match(value):
+                            return tag
+                return scalar_tag
+            if kind is SequenceNode:
+                return sequence_tag
+            if kind is MappingNode:
+                return mapping_tag
+            return None
+
+    return SafeResolvingLoader
+
+
+def _release(loader: Any) -> None:
+    """ruamel's loaders refer to themselves (`_parser`, `loader`, `_resolver`, ...): a cycle
+    that, with the collector paused for the run (api.lint), would keep every loader and its
+    input text alive until the end. Dropping its attributes lets it go at once."""
+    with contextlib.suppress(Exception):
+        loader.__dict__.clear()
 
 
 def _lines_of(text: str, offsets: list[int]) -> list[int]:
@@ -324,6 +419,62 @@ def _next_document_start(text: str, error_line0: int, chunk_line0: int) -> tuple
     return None
 
 
+class _Tree:
+    """A document's node tree, composed again from the text when asked: a big run keeps the
+    data of every document but not the trees, which take three times as much memory. The
+    document starts at `line0` (0-based) of `text`; composing from the start of that line, with
+    as many newlines in front, gives the same nodes at the same lines and columns. The last
+    `RECENT` trees are kept, as findings come in runs on the same objects."""
+
+    __slots__ = ("line0", "node", "start", "text")
+    RECENT = 256
+    _recent: ClassVar[deque[_Tree]] = deque()
+
+    def __init__(self, text: str, line0: int, start: int) -> None:
+        self.text = text
+        self.line0 = line0
+        self.start = start
+        self.node: Node | None = None
+
+    def __call__(self) -> Node:
+        node = self.node
+        if node is None:
+            loader = _loader_class()("\n" * self.line0 + self.text[self.start :])
+            try:
+                node = loader.get_node() if loader.check_node() else None
+            finally:
+                loader.dispose()
+                _release(loader)
+            self.node = node
+            recent = _Tree._recent
+            recent.append(self)
+            while len(recent) > self.RECENT:
+                recent.popleft().node = None
+        assert node is not None
+        return node
+
+
+def _forget(out: LoadedFile, node: Node, composed: str, offset_line: int, pos: int) -> None:
+    """Replace the last document's tree by a `_Tree`, unless it is a List (whose items the
+    index resolves at once) or starts on its `---` line (`--- !tag`, `--- {...}`)."""
+    doc = out.documents[-1]
+    data = doc.data
+    if isinstance(data, dict) and str(data.get("kind", "")).endswith("List"):
+        return
+    line0 = node.start_mark.line
+    # the mark's offset is into the chunk, which is `offset_line` newlines + composed[pos:]
+    offset = node.start_mark.index - offset_line + pos
+    start = composed.rfind("\n", 0, offset) + 1
+    if composed.startswith("---", start) or composed[start:offset].strip():
+        return
+    out.documents[-1] = Document(doc.file, doc.index, _Tree(composed, line0, start), data)
+
+
+def _start_line(doc: Document) -> int:
+    tree = doc.tree
+    return tree.line0 if isinstance(tree, _Tree) else doc.node.start_mark.line
+
+
 def _is_empty(node: Node) -> bool:
     return (
         isinstance(node, ScalarNode)
@@ -351,12 +502,18 @@ def too_many_documents(node: Node, limits: Limits, index: int) -> Problem:
 
 
 def _add_document(
-    out: LoadedFile, node: Node, index: int, limits: Limits, templates: bool, used: int = 0
+    out: LoadedFile,
+    node: Node,
+    index: int,
+    limits: Limits,
+    templates: bool,
+    used: int = 0,
+    plain: bool = False,
 ) -> int:
     """Build one document's data; returns the number of nodes built (for the file budget)."""
-    builder = _Builder(out, index, limits, templates, used)
+    builder = _Builder(out, index, limits, templates, used, plain)
     try:
-        data = builder.build(node, 0)
+        data = builder.child(node, 0)
     except _TooBig as exc:
         span = node_span(exc.node) if exc.node is not None else _start_span(node)
         out.problems.append(Problem(LIMIT, span, exc.message, exc.message, index))
@@ -369,7 +526,13 @@ class _Builder:
     """Node tree -> plain data (dict/list/str/int/float/bool/None), recording duplicate keys."""
 
     def __init__(
-        self, out: LoadedFile, index: int, limits: Limits, templates: bool, used: int = 0
+        self,
+        out: LoadedFile,
+        index: int,
+        limits: Limits,
+        templates: bool,
+        used: int = 0,
+        plain: bool = False,
     ) -> None:
         self.out = out
         self.index = index
@@ -379,6 +542,9 @@ class _Builder:
         self.budget = min(limits.max_nodes_per_document, limits.max_nodes_per_file - used)
         self.active: set[int] = set()
         self.templates = templates  # the text has `{{`: look for unrendered Helm actions
+        # `plain`: the text has no alias and is too short to expand past the node limit, so no
+        # node can be reached twice and counting cannot trip: the lean walk gives the same data
+        self.child: Callable[[Node, int], Any] = self._lean if plain else self.build
 
     def _unquoted_template(self, node: MappingNode) -> None:
         line0, col0 = node.start_mark.line, node.start_mark.column - 1
@@ -451,6 +617,29 @@ class _Builder:
             "limits.max_nodes_per_file)"
         )
 
+    def _lean(self, node: Node, depth: int) -> Any:
+        """`build` for trees without aliases (see __init__): the same checks in the same order,
+        minus node counting and the recursion guard."""
+        cls = type(node)
+        if cls is ScalarNode:
+            if self.templates:
+                self._template(node)  # type: ignore[arg-type]
+            value = scalar_value(node)  # type: ignore[arg-type]
+            if type(value) is str and len(value) <= _INTERN_UP_TO:
+                return _intern(value)  # names, ports, versions: the same few values everywhere
+            return value
+        if depth > self.limits.max_depth:
+            raise _TooBig(
+                f"nesting deeper than {self.limits.max_depth} levels; not checked "
+                "(limit: limits.max_depth)",
+                node,
+            )
+        if cls is SequenceNode:
+            return [self._lean(item, depth + 1) for item in node.value]
+        if cls is MappingNode:
+            return self._mapping(node, depth)  # type: ignore[arg-type]
+        return self.build(node, depth)  # another node class: the general walk
+
     def _mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first: dict[Any, Node] = {}
@@ -478,11 +667,11 @@ class _Builder:
                     )
                 )
             first[key] = key_node
-            result[key] = self.build(value_node, depth + 1)
+            result[key] = self.child(value_node, depth + 1)
         for merge in merges:
             sources = merge.value if isinstance(merge, SequenceNode) else [merge]
             for source in sources:
-                value = self.build(source, depth + 1)
+                value = self.child(source, depth + 1)
                 if isinstance(value, dict):
                     for k, v in value.items():
                         result.setdefault(k, v)
@@ -494,6 +683,8 @@ class _Builder:
             self._unquoted_template(node)
         if isinstance(node, ScalarNode):
             value = scalar_value(node)
+            if type(value) is str:
+                return _intern(value)  # keys repeat across documents: keep one copy
             return (
                 value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
             )
@@ -610,10 +801,10 @@ def _attach_sources(out: LoadedFile, text: str) -> None:
     seps = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
     out.sources = SourceMarks(tuple(marks), tuple(seps))
     out.documents = [
-        _with_source(doc, source) if (source := out.sources.at(doc.node.start_mark.line)) else doc
+        _with_source(doc, source) if (source := out.sources.at(_start_line(doc))) else doc
         for doc in out.documents
     ]
 
 
 def _with_source(doc: Document, source: str) -> Document:
-    return Document(doc.file, doc.index, doc.node, doc.data, source)
+    return Document(doc.file, doc.index, doc.tree, doc.data, source)

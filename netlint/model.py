@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ruamel.yaml.nodes import Node
 
 PathKey = str | int
@@ -51,13 +54,53 @@ class Span:
     end_column: int
 
 
+class Lines(Sequence[str]):
+    """The lines of a text (`str.splitlines`), split when first read: most files of a run are
+    never read line by line, and a tuple of lines takes five times the memory of the text."""
+
+    __slots__ = ("_lines", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: tuple[str, ...] | None = None
+
+    def _split(self) -> tuple[str, ...]:
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = tuple(self.text.splitlines())
+        return lines
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._split()[index]
+
+    def __len__(self) -> int:
+        return len(self._split())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._split())
+
+    def __bool__(self) -> bool:
+        return bool(self.text)  # any non-empty text has a line
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, (Lines, tuple)) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One input file (or stdin) as the user named it."""
 
     path: str  # the path as displayed in reports (relative where possible, '/'-separated)
     abspath: str | None  # None for stdin
-    lines: tuple[str, ...] = field(repr=False, compare=False, default=())
+    lines: Sequence[str] = field(repr=False, compare=False, default=())  # a tuple, or Lines
 
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):
@@ -71,9 +114,15 @@ class Document:
 
     file: SourceFile
     index: int  # 0-based document index in the file
-    node: Node = field(repr=False, compare=False)
+    # the node tree, or what composes it again on demand (a big run keeps no trees: load.py)
+    tree: Node | Callable[[], Node] = field(repr=False, compare=False)
     data: Any = field(repr=False, compare=False)
     source_template: str | None = None
+
+    @property
+    def node(self) -> Node:
+        tree = self.tree
+        return tree() if callable(tree) else tree
 
 
 @dataclass(frozen=True)
@@ -97,8 +146,12 @@ class Resource:
     doc: Document = field(repr=False)
     ref: ObjectRef
     data: dict[str, Any] = field(repr=False, compare=False)
-    node: Node = field(repr=False, compare=False)
+    tree: Node | None = field(repr=False, compare=False)  # None: the document's node
     prefix: Path = ()  # path of this object inside its document (("items", 3) for a List item)
+
+    @property
+    def node(self) -> Node:
+        return self.doc.node if self.tree is None else self.tree
 
     @property
     def file(self) -> SourceFile:

@@ -1,0 +1,125 @@
+"""Big runs keep no node trees (api.NODE_BUDGET, load._Tree): the same report, less memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from perf_support import render_all
+
+from netlint import api
+from netlint.load import _Tree, load_text, node_span
+from netlint.model import SourceFile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TEXT = """\
+# Source: chart/templates/a.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+data: {x: "1"}
+---
+  apiVersion: v1
+  kind: Service
+  metadata: {name: b}
+  spec:
+    ports:
+    - port: 80
+--- {apiVersion: v1, kind: Pod, metadata: {name: c}}
+---
+broken: [
+---
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Secret, metadata: {name: d}}
+"""
+
+
+def _spans(node: object) -> list[tuple[int, int, int, int]]:
+    """Every node's span, depth first."""
+    out = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        span = node_span(current)  # type: ignore[arg-type]
+        out.append((span.line, span.column, span.end_line, span.end_column))
+        value = getattr(current, "value", None)
+        if isinstance(value, list):
+            for item in reversed(value):
+                stack.extend(reversed(item) if isinstance(item, tuple) else [item])
+    return out
+
+
+def test_trees_composed_again_are_the_trees_of_the_full_parse() -> None:
+    file = SourceFile("a.yaml", None)
+    kept = load_text(file, TEXT)
+    lazy = load_text(file, TEXT, keep_nodes=False)
+    assert [d.index for d in lazy.documents] == [d.index for d in kept.documents] == [0, 1, 2, 4]
+    assert [p.span for p in lazy.problems] == [p.span for p in kept.problems]
+    kinds = [type(d.tree).__name__ for d in lazy.documents]
+    # a document starting on its `---` line and a List keep their trees
+    assert kinds == ["_Tree", "_Tree", "MappingNode", "MappingNode"]
+    for a, b in zip(kept.documents, lazy.documents, strict=True):
+        assert a.data == b.data
+        assert a.source_template == b.source_template
+        assert _spans(a.node) == _spans(b.node)
+    assert lazy.documents[0].source_template == "chart/templates/a.yaml"
+
+
+def test_only_the_most_recent_trees_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_Tree, "RECENT", 1)
+    text = "".join(f"---\nkind: K\nmetadata: {{name: n{i}}}\n" for i in range(3))
+    lazy = load_text(SourceFile("a.yaml", None), text, keep_nodes=False)
+    trees = [d.tree for d in lazy.documents]
+    assert all(isinstance(t, _Tree) for t in trees)
+    first = lazy.documents[0].node
+    assert lazy.documents[0].node is first  # kept while recent
+    assert lazy.documents[1].node is not first
+    assert trees[0].node is None  # type: ignore[union-attr]
+    assert _spans(lazy.documents[0].node) == _spans(first)
+
+
+def _reports(paths: list[str], cwd: Path, budget: int, monkeypatch: pytest.MonkeyPatch) -> dict:
+    monkeypatch.setattr(api, "NODE_BUDGET", budget)
+    return render_all(api.lint(paths, cwd=cwd, jobs=1), cwd)
+
+
+@pytest.mark.parametrize("folder", ["examples", "tests/fixtures", "rules"])
+def test_a_run_without_trees_reports_the_same(folder: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [str(ROOT / folder)]
+    assert _reports(paths, ROOT, 0, monkeypatch) == _reports(paths, ROOT, 1 << 60, monkeypatch)
+
+
+@pytest.mark.slow
+def test_the_corpus_without_trees_reports_the_same(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [str(corpus_dir)]
+    without = _reports(paths, corpus_dir, 0, monkeypatch)
+    assert without == _reports(paths, corpus_dir, 1 << 60, monkeypatch)
+
+
+def test_lines_split_on_first_read_like_splitlines() -> None:
+    from netlint.model import Lines
+
+    for text in ("", "a", "a\r\nb\n", "\n\nx", "x\u2028y\n"):
+        lines = Lines(text)
+        assert bool(lines) is bool(text.splitlines())
+        assert lines == tuple(text.splitlines())
+        assert list(lines) == text.splitlines()
+        assert len(lines) == len(text.splitlines())
+        assert tuple(lines[1:]) == tuple(text.splitlines()[1:])
+    file = SourceFile("a.yaml", None, Lines("x: 1\ny: 2\n"))
+    assert (file.line_text(2), file.line_text(3)) == ("y: 2", "")
+
+
+@pytest.mark.parametrize("brk", ["\r", "\u2028", "\x85"])
+def test_files_with_other_line_breaks_keep_their_trees(brk: str) -> None:
+    text = f"a: 1{brk}b: 2\n---\nkind: K\n"
+    lazy = load_text(SourceFile("a.yaml", None), text, keep_nodes=False)
+    assert [type(d.tree).__name__ for d in lazy.documents] == ["MappingNode", "MappingNode"]
+    crlf = load_text(SourceFile("a.yaml", None), text.replace(brk, "\r\n"), keep_nodes=False)
+    assert [type(d.tree).__name__ for d in crlf.documents] == ["_Tree", "_Tree"]
