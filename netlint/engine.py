@@ -167,79 +167,57 @@ def run(
     """Run the chosen rules; with `jobs` > 1 in that many processes (netlint/parallel.py), with
     the same findings in the same order."""
     with in_force(config):  # the config's catalog overrides, for this run only
-        return _run(
-            files,
-            config,
-            all_rules,
-            select=select,
-            ignore=ignore,
-            baseline=baseline,
-            today=today,
-            jobs=jobs,
-        )
+        from netlint.checks import REGISTRY
 
+        model = config.model
+        chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
+        ctx = context(files, config, all_rules, today)
+        prepared = []
+        for rule in chosen:
+            check = REGISTRY[rule.check]
+            settings = _settings(model.rules, rule)
+            severity = settings.severity if settings and settings.severity else rule.severity
+            params: object = {**rule.params, **(settings.params if settings else {})}
+            if check.params is not None:
+                from pydantic import ValidationError
 
-def _run(
-    files: list[LoadedFile],
-    config: Config,
-    all_rules: Sequence[RuleMeta],
-    *,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    baseline: set[str] | None = None,
-    today: dt.date | None = None,
-    jobs: int = 1,
-) -> EngineResult:
-    from netlint.checks import REGISTRY
+                try:
+                    params = check.params.model_validate(params)
+                except ValidationError as exc:
+                    raise CatalogError(
+                        [
+                            f"{config.path or 'config'}:1: rules.{rule.id}.params: {e['msg']}"
+                            for e in exc.errors()
+                        ]
+                    ) from None
+            prepared.append((rule, check.fn, severity, params))
+        by_id = {rule.id: rule for rule in all_rules}
 
-    model = config.model
-    chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
-    ctx = context(files, config, all_rules, today)
-    prepared = []
-    for rule in chosen:
-        check = REGISTRY[rule.check]
-        settings = _settings(model.rules, rule)
-        severity = settings.severity if settings and settings.severity else rule.severity
-        params: object = {**rule.params, **(settings.params if settings else {})}
-        if check.params is not None:
-            from pydantic import ValidationError
+        def findings_of(i: int) -> list[Finding]:
+            # one rule: its hits placed, deduplicated and suppressed (the dedupe key holds the rule,
+            # so deduplicating per rule is deduplicating the run)
+            rule, fn, severity, params = prepared[i]
+            placed = [_finding(rule, severity, hit, ctx) for hit in fn(ctx, params)]
+            return [
+                _suppress(f, by_id[f.rule], resource, ctx, baseline)
+                for f, resource in _dedupe(placed)
+            ]
 
-            try:
-                params = check.params.model_validate(params)
-            except ValidationError as exc:
-                raise CatalogError(
-                    [
-                        f"{config.path or 'config'}:1: rules.{rule.id}.params: {e['msg']}"
-                        for e in exc.errors()
-                    ]
-                ) from None
-        prepared.append((rule, check.fn, severity, params))
-    by_id = {rule.id: rule for rule in all_rules}
+        if jobs > 1 and len(prepared) > 1:
+            from netlint.parallel import run_groups
 
-    def findings_of(i: int) -> list[Finding]:
-        # one rule: its hits placed, deduplicated and suppressed (the dedupe key holds the rule,
-        # so deduplicating per rule is deduplicating the run)
-        rule, fn, severity, params = prepared[i]
-        placed = [_finding(rule, severity, hit, ctx) for hit in fn(ctx, params)]
-        return [
-            _suppress(f, by_id[f.rule], resource, ctx, baseline) for f, resource in _dedupe(placed)
-        ]
-
-    if jobs > 1 and len(prepared) > 1:
-        from netlint.parallel import run_groups
-
-        per_rule = run_groups(
-            len(prepared),
-            findings_of,
-            [rule.family for rule, *_ in prepared],
-            jobs,
-            [loaded.file for loaded in files],
-        )
-    else:
-        per_rule = [findings_of(i) for i in range(len(prepared))]
-    findings = [f for part in per_rule for f in part]
-    findings.sort(key=Finding.sort_key)
-    return EngineResult(findings, chosen)
+            per_rule = run_groups(
+                len(prepared),
+                findings_of,
+                [rule.family for rule, *_ in prepared],
+                jobs,
+                [loaded.file for loaded in files],
+            )
+        else:
+            per_rule = [findings_of(i) for i in range(len(prepared))]
+        findings = [f for part in per_rule for f in part]
+        findings.sort(key=Finding.sort_key)
+        return EngineResult(findings, chosen)
 
 
 def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-arg]
