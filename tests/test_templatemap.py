@@ -73,7 +73,7 @@ def test_values_driven_finding_text_points_at_the_values_line():
         "ingress-nginx (label app.kubernetes.io/name: ingress-nginx) and externalTrafficPolicy "
         "is Cluster: "
     )
-    assert lines[1:5] == [
+    assert lines[1:6] == [
         "  rendered from: <stdin>:13:26 (edge/templates/service.yaml)",
         f"  note: {ETP_TEMPLATE}",
         # the label comes from `{{- include "edge.labels" . | nindent 4 }}` on line 6
@@ -81,6 +81,8 @@ def test_values_driven_finding_text_points_at_the_values_line():
         "(Service edge-controller)",
         "  note: edge/templates/deployment.yaml:2:1: the ingress-nginx pods this Service "
         "selects (Deployment edge-controller)",
+        # the fix is made where the value is set: under its key in the values file
+        "  fix: set controller.service.externalTrafficPolicy to Local in edge/values.yaml",
     ]
     assert lines[-1] == "Found 1 finding (1 warning) in 1 of 1 file."
 
@@ -117,6 +119,12 @@ def test_values_driven_finding_json(piped: Callable[[str], str]):
         "object": None,
     }
     assert finding["edit"] is None  # an edit of the rendered text would not fit values.yaml
+    assert finding["fix"] == {
+        "description": "set controller.service.externalTrafficPolicy to Local in edge/values.yaml",
+        "path": ["spec", "externalTrafficPolicy"],
+        "value": "Local",
+        "delete": False,
+    }
 
 
 def test_values_driven_finding_sarif_primary_is_values_and_render_is_related(

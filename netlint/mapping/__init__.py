@@ -47,6 +47,7 @@ class Located:
     span: Span
     quality: str
     note: ResolvedRelated | None = None  # e.g. the template line that reads the values key
+    values_key: str | None = None  # the dotted values key the field comes from (helm)
 
 
 @dataclass
@@ -194,7 +195,7 @@ class Mapper:
         note = ResolvedRelated(
             f"the template reads {dotted} here", template.file, template.span, None
         )
-        return Located(self.source(path), span, EXACT, note)
+        return Located(self.source(path), span, EXACT, note, ".".join(ref))
 
     def _values_chain(
         self, ref: tuple[str, ...], render: Rendered | None, template: SourceFile
@@ -480,9 +481,29 @@ def _map(mapper: Mapper, lf: LoadedFile, f: Finding, render: Rendered | None) ->
         related = (located.note, *related)
     if located is None:
         return replace(f, rendered=rendering, related=related, edit=None if render else f.edit)
+    fix = f.fix
+    if located.values_key is not None and fix is not None and not fix.delete:
+        # the field is set in a values file: the fix is made there, under the values key
+        fix = replace(
+            fix,
+            description=f"set {located.values_key} to {_shown(fix.value)} in {located.file.path}",
+        )
     return replace(
-        f, file=located.file, span=located.span, rendered=rendering, related=related, edit=None
+        f,
+        file=located.file,
+        span=located.span,
+        rendered=rendering,
+        related=related,
+        edit=None,
+        fix=fix,
     )
+
+
+def _shown(value: Any) -> str:
+    """A fix value as it is written in YAML (booleans and null the YAML way)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 def _chart_display(mapper: Mapper, located: Located | None) -> str | None:
