@@ -59,6 +59,11 @@ def discover(paths: list[str], cwd: FsPath | None = None, stdin_name: str = "<st
 
 
 def _walk(root: FsPath, base: FsPath, out: Discovery, seen: set[str]) -> None:
+    # Links found while walking are followed only within the walked directory or the working
+    # directory: a pull request must not make a CI run read (and quote in its report) a file
+    # such as /etc/passwd or a key through a committed link. A path named on the command line
+    # is read wherever it leads.
+    inside = (os.path.realpath(root), os.path.realpath(base))
     visited_dirs: set[tuple[int, int]] = set()
     stack = [root]
     found: list[FsPath] = []
@@ -83,6 +88,15 @@ def _walk(root: FsPath, base: FsPath, out: Discovery, seen: set[str]) -> None:
             if entry.name.startswith("."):
                 continue
             try:
+                if entry.is_symlink() and not _leads_inside(entry.path, inside):
+                    link = FsPath(entry.path)
+                    out.skipped.append(
+                        f"{display_path(link, base)}: symbolic link to {link.readlink()}, "
+                        "outside the checked "
+                        "directory and the working directory; skipped (name it on the command "
+                        "line to check it)"
+                    )
+                    continue
                 if entry.is_dir():
                     stack.append(FsPath(entry.path))
                     continue
@@ -107,6 +121,11 @@ def _walk(root: FsPath, base: FsPath, out: Discovery, seen: set[str]) -> None:
             continue
         seen.add(real)
         out.files.append(InputFile(display_path(path, base), path))
+
+
+def _leads_inside(link: str, roots: tuple[str, ...]) -> bool:
+    real = os.path.realpath(link)
+    return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
 def stat_problem(path: FsPath, exc: OSError) -> str:

@@ -157,8 +157,8 @@ def test_nul_byte_late_in_a_text_file_is_a_syntax_finding_with_its_line(tmp_path
 
 
 def _special_entries(folder: Path) -> list[str]:
-    """A FIFO, a socket, a device (through a link), a broken link and a link loop, all named
-    like manifests. Returns the notices netlint must give for them, in path order."""
+    """A FIFO, a socket, a link out of the tree (to a device), a broken link and a link loop,
+    all named like manifests. Returns the notices netlint must give for them, in path order."""
     os.mkfifo(folder / "pipe.yaml")
     sock = socket.socket(socket.AF_UNIX)
     try:
@@ -174,7 +174,8 @@ def _special_entries(folder: Path) -> list[str]:
         "exist); skipped",
         "netlint: d/loop-a.yaml: symbolic link loop (the link leads back to itself); skipped",
         "netlint: d/loop-b.yaml: symbolic link loop (the link leads back to itself); skipped",
-        "netlint: d/null.yaml: a character device, not a regular file; skipped",
+        "netlint: d/null.yaml: symbolic link to /dev/null, outside the checked directory and "
+        "the working directory; skipped (name it on the command line to check it)",
         "netlint: d/pipe.yaml: a named pipe (FIFO), not a regular file; skipped",
         "netlint: d/sock.yaml: a socket, not a regular file; skipped",
     ]
@@ -415,3 +416,34 @@ def test_decode_reasons_are_exact() -> None:
         "not valid UTF-16-LE at byte 2",
     )
     assert decode(b"") == ("", None)
+
+
+def test_links_out_of_the_tree_are_not_followed_in_a_walk(tmp_path: Path) -> None:
+    """A pull request can commit `leak.yaml -> /etc/...`: a directory walk does not read what a
+    link leads to outside the checked directory and the working directory (so nothing of it can
+    reach a report); links inside are followed, and a path named on the command line is read."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(DUP)
+    work = tmp_path / "work"
+    (work / "d" / "shared").mkdir(parents=True)
+    (work / "d" / "shared" / "common.yaml").write_text(DUP)
+    (work / "other.yaml").write_text(DUP)
+    (work / "d" / "leak.yaml").symlink_to(outside / "secret.yaml")
+    (work / "d" / "leakdir").symlink_to(outside, target_is_directory=True)
+    (work / "d" / "common.yaml").symlink_to("shared/common.yaml")  # inside the walked directory
+    (work / "d" / "up.yaml").symlink_to("../other.yaml")  # inside the working directory
+    code, findings, stderr = check(work, "d")
+    assert findings == [
+        ("NL002", "d/common.yaml", 5),  # the link and its target are one file: read once
+        ("NL002", "d/up.yaml", 5),
+    ]
+    assert code == 1
+    assert stderr.splitlines() == [
+        f"netlint: d/leak.yaml: symbolic link to {outside / 'secret.yaml'}, outside the checked "
+        "directory and the working directory; skipped (name it on the command line to check it)",
+        f"netlint: d/leakdir: symbolic link to {outside}, outside the checked directory and the "
+        "working directory; skipped (name it on the command line to check it)",
+    ]
+    # named explicitly, the user asked for it: read
+    assert check(work, "d/leak.yaml") == (1, [("NL002", "d/leak.yaml", 5)], "")
