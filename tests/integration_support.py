@@ -23,6 +23,21 @@ def tool(name: str) -> str:
     return found
 
 
+def run_pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real pre-commit in `repo`, with its own PRE_COMMIT_HOME and no colour/CI switches."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    env["PRE_COMMIT_HOME"] = str(home)
+    return subprocess.run(
+        [tool("pre-commit"), *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
 @dataclass(frozen=True)
 class PtyResult:
     returncode: int

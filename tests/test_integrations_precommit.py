@@ -8,7 +8,6 @@ tests use the README's `.pre-commit-config.yaml` pinned to HEAD, installed once.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from integration_support import tool
+from integration_support import run_pre_commit, tool
 from ruamel.yaml import YAML
 
 from netlint import __version__
@@ -59,24 +58,10 @@ def _repo(path: Path, files: dict[str, str]) -> Path:
     return path
 
 
-def _pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    env["PRE_COMMIT_HOME"] = str(home)
-    return subprocess.run(
-        [tool("pre-commit"), *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
 def _try_repo(
     repo: Path, home: Path, extra: Sequence[str] = ()
 ) -> subprocess.CompletedProcess[str]:
-    return _pre_commit(
+    return run_pre_commit(
         repo, home, "try-repo", str(ROOT), "netlint", "--all-files", "--color", "never", *extra
     )
 
@@ -165,7 +150,7 @@ def test_readme_snippet_with_args_overridden(tmp_path: Path, pre_commit_home: Pa
             "ingress/service.yaml": ingress,
         },
     )
-    result = _pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
+    result = run_pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
     assert result.returncode == 1, result.stdout + result.stderr
     output = _hook_output(result)
     assert output[0].startswith(
@@ -177,7 +162,7 @@ def test_readme_snippet_with_args_overridden(tmp_path: Path, pre_commit_home: Pa
     # without the override the same warning passes (fail_on defaults to error)
     (repo / ".pre-commit-config.yaml").write_text(_pinned_config(), "utf-8")
     _git(repo, "add", "-A")
-    default = _pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
+    default = run_pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
     assert default.returncode == 0, default.stdout + default.stderr
     assert re.search(r"^netlint\.+Passed$", default.stdout, re.M), default.stdout
 
@@ -189,6 +174,6 @@ def test_clean_manifests_pass(tmp_path: Path, pre_commit_home: Path) -> None:
     files[".github/workflows/ci.yml"] = WORKFLOW
     files[".pre-commit-config.yaml"] = _pinned_config()
     repo = _repo(tmp_path / "repo", files)
-    result = _pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
+    result = run_pre_commit(repo, pre_commit_home, "run", "--all-files", "--color", "never")
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"^netlint\.+Passed$", result.stdout, re.M), result.stdout

@@ -3,14 +3,13 @@ the overlays that include it (pre-commit passes files one by one, kube-linter #2
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from integration_support import tool
+from integration_support import run_pre_commit, tool
 
 pytestmark = pytest.mark.slow
 
@@ -20,25 +19,18 @@ FIXTURES = ROOT / "tests" / "fixtures" / "kustomize"
 def test_hook_on_a_changed_base_file_renders_its_overlays(tmp_path: Path) -> None:
     if shutil.which("kubectl") is None and shutil.which("kustomize") is None:
         pytest.skip("neither kubectl nor kustomize is on PATH")
-    git, pre_commit = tool("git"), tool("pre-commit")
+    git = tool("git")
+    tool("pre-commit")  # skips when absent
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURES, repo)
     subprocess.run([git, "init", "-q", "."], cwd=repo, check=True)
     subprocess.run([git, "add", "-A"], cwd=repo, check=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    env["PRE_COMMIT_HOME"] = str(tmp_path / "home")
     # warnings and a note only: the hook passes; --verbose shows its output all the same
-    verbose = subprocess.run(
-        [
-            *(pre_commit, "try-repo", str(ROOT), "netlint", "--color", "never", "--verbose"),
-            *("--files", "base/service.yaml"),
-        ],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    verbose = run_pre_commit(
+        repo,
+        tmp_path / "home",
+        *("try-repo", str(ROOT), "netlint", "--color", "never", "--verbose"),
+        *("--files", "base/service.yaml"),
     )
     assert verbose.returncode == 0, verbose.stdout + verbose.stderr
     heads = [
