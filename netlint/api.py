@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from netlint.catalog import RuleMeta
-from netlint.config import Config
-from netlint.custom.rules import load_all_rules
+from netlint.config import Config, default_config
+from netlint.custom import load_all_rules
 from netlint.inputs import InputFile, TooBig, discover, read_error, read_input
 from netlint.load import REFUSED, Limits, LoadedFile, Problem, decode, encoding_problem, load_text
 from netlint.model import Finding, Lines, Severity, SourceFile, Span
@@ -155,7 +155,7 @@ def _lint(
     from netlint import engine
     from netlint.render.plan import stage
 
-    config = config or Config(__import__("netlint.config").config.ConfigModel())
+    config = config or default_config()
     all_rules = rules if rules is not None else load_all_rules(config)
     found = discover(list(paths), cwd, stdin_filename)
     # charts and kustomizations are rendered; their member files are not read raw

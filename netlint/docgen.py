@@ -95,7 +95,7 @@ def config_reference(
 ) -> str:
     """`schema`: the config JSON Schema; `defaults`: the default config as JSON, for the
     defaults the schema cannot state (a list default made by a factory)."""
-    from netlint.config import ConfigModel, config_json_schema
+    from netlint.config_model import ConfigModel, config_json_schema
 
     if schema is None:
         schema = config_json_schema()

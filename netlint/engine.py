@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from netlint.catalog import CatalogError, RuleMeta, load_data
-from netlint.config import Config
+from netlint.config import Config, Defaults
 from netlint.context import NonObject, ResourceIndex, RunContext
 from netlint.custom.catalogs import in_force
 from netlint.edits import make_edit
@@ -177,12 +177,18 @@ def run(
             check = REGISTRY[rule.check]
             settings = _settings(model.rules, rule)
             severity = settings.severity if settings and settings.severity else rule.severity
-            params: object = {**rule.params, **(settings.params if settings else {})}
-            if check.params is not None:
+            overrides = settings.params if settings else {}
+            params: object = {**rule.params, **overrides}
+            if check.load_params is not None and rule.builtin and not overrides:
+                # validated, defaults filled in, when the catalog was built (rulemeta.py): a
+                # read-only view of those values, without importing pydantic
+                params = Defaults(rule.check, dict(rule.params))
+            elif check.load_params is not None:
                 from pydantic import ValidationError
 
+                params_model = check.load_params()
                 try:
-                    params = check.params.model_validate(params)
+                    params = params_model.model_validate(params)
                 except ValidationError as exc:
                     raise CatalogError(
                         [

@@ -117,9 +117,9 @@ def page_model(rule: RuleMeta, config: Config | None = None) -> Page:
         )
     if rule.tables:
         if config is None:
-            from netlint.config import Config, ConfigModel
+            from netlint.config import default_config
 
-            config = Config(ConfigModel())
+            config = default_config()
         blocks: list[Block] = []
         for name in rule.tables:
             blocks += _table(name, config)

@@ -68,7 +68,8 @@ def fixture_config(path: FsPath, text: str, display: str) -> Config:
     """The config of a `# netlint-config:` comment; a broken one is FileError on its line."""
     from pydantic import ValidationError
 
-    from netlint.config import Config, ConfigModel
+    from netlint.config import Config, default_config
+    from netlint.config_model import ConfigModel
     from netlint.validation import FileError, format_validation_error, load_yaml_text
 
     for number, line in enumerate(text.splitlines(), 1):
@@ -97,7 +98,7 @@ def fixture_config(path: FsPath, text: str, display: str) -> Config:
                     ]
                 ) from None
             return Config(model, display, str(path.parent), (number,) * len(model.exclude))
-    return Config(ConfigModel())
+    return default_config()
 
 
 def _on_line(number: int) -> Callable[[Loc], int]:

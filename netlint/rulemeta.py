@@ -15,7 +15,7 @@ from netlint.validation import format_validation_error, load_yaml_file
 class RuleDoc(BaseModel):
     """What every rule.yaml says, built-in or custom: identity, severity and the texts."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[A-Z][A-Z0-9]*\d{3}$")
     name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -84,9 +84,11 @@ def parse_rule_file(path: FsPath) -> RuleMeta:
     check = REGISTRY.get(model.check)
     if check is None:
         raise CatalogError([f"{path}:1: check: unknown check {model.check!r}"])
+    params = dict(model.params)
     if check.params is not None:
         try:
-            check.params.model_validate(model.params)
+            # kept validated, with the defaults filled in: what engine.run hands the check
+            params = check.params.model_validate(model.params).model_dump()
         except ValidationError as exc:
             raise CatalogError(
                 format_validation_error(
@@ -96,7 +98,7 @@ def parse_rule_file(path: FsPath) -> RuleMeta:
     return model.meta(
         check=model.check,
         kinds=tuple(model.kinds),
-        params=dict(model.params),
+        params=params,
         directory=path.parent,
         tables=tuple(model.tables),
     )

@@ -8,10 +8,14 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING
 
 from netlint.catalog import RuleMeta
-from netlint.config import Config, ExcludeEntry
+from netlint.config import Config
 from netlint.model import Finding, Resource, Suppression
+
+if TYPE_CHECKING:
+    from netlint.config_model import ExcludeEntry
 
 ANNOTATION_PREFIX = "ignore.netlint.io/"
 BASELINE_VERSION = 1

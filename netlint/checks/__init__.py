@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from netlint.checks import hygiene
 from netlint.checks.etcd import rules as etcd
@@ -14,8 +12,10 @@ from netlint.checks.ingress import rules as ingress
 from netlint.checks.locality import rules as locality
 from netlint.checks.mtu import rules as mtu
 from netlint.context import RunContext
-from netlint.custom import checks as custom
 from netlint.model import Hit
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 CheckFn = Callable[[RunContext, Any], Iterable[Hit]]
 
@@ -23,7 +23,71 @@ CheckFn = Callable[[RunContext, Any], Iterable[Hit]]
 @dataclass(frozen=True)
 class Check:
     fn: CheckFn
-    params: type[BaseModel] | None = None  # validates rule.yaml `params` and config overrides
+    # the pydantic model that validates rule.yaml `params` and config overrides, imported when
+    # asked for: a run whose config overrides no params needs no pydantic (engine.run)
+    load_params: Callable[[], type[BaseModel]] | None = None
+
+    @property
+    def params(self) -> type[BaseModel] | None:
+        return None if self.load_params is None else self.load_params()
+
+
+def _waste_params() -> type[BaseModel]:
+    from netlint.checks.mtu.params import WasteParams
+
+    return WasteParams
+
+
+# The checks of custom rules (rules_dirs) and their params models, from netlint/custom/checks.py
+# (pydantic models: imported only when a custom rule runs).
+
+
+def _json_schema(ctx: RunContext, params: Any) -> Iterable[Hit]:
+    from netlint.custom.checks import json_schema
+
+    return json_schema(ctx, params)
+
+
+def _required_field(ctx: RunContext, params: Any) -> Iterable[Hit]:
+    from netlint.custom.checks import required_field
+
+    return required_field(ctx, params)
+
+
+def _forbidden_value(ctx: RunContext, params: Any) -> Iterable[Hit]:
+    from netlint.custom.checks import forbidden_value
+
+    return forbidden_value(ctx, params)
+
+
+def _allowed_values(ctx: RunContext, params: Any) -> Iterable[Hit]:
+    from netlint.custom.checks import allowed_values
+
+    return allowed_values(ctx, params)
+
+
+def _json_schema_params() -> type[BaseModel]:
+    from netlint.custom.checks import JsonSchemaParams
+
+    return JsonSchemaParams
+
+
+def _required_field_params() -> type[BaseModel]:
+    from netlint.custom.checks import RequiredFieldParams
+
+    return RequiredFieldParams
+
+
+def _forbidden_value_params() -> type[BaseModel]:
+    from netlint.custom.checks import ForbiddenValueParams
+
+    return ForbiddenValueParams
+
+
+def _allowed_values_params() -> type[BaseModel]:
+    from netlint.custom.checks import AllowedValuesParams
+
+    return AllowedValuesParams
 
 
 REGISTRY: dict[str, Check] = {
@@ -37,7 +101,7 @@ REGISTRY: dict[str, Check] = {
     "invalid-metadata": Check(hygiene.invalid_metadata),
     "pod-mtu-too-large": Check(mtu.pod_mtu_too_large),
     "underlay-mtu-too-large": Check(mtu.underlay_mtu_too_large),
-    "mtu-wasted": Check(mtu.mtu_wasted, mtu.WasteParams),
+    "mtu-wasted": Check(mtu.mtu_wasted, _waste_params),
     "conflicting-mtu": Check(mtu.conflicting_mtu),
     "invalid-encapsulation": Check(mtu.invalid_encapsulation),
     "invalid-mtu-value": Check(mtu.invalid_mtu_value),
@@ -57,8 +121,8 @@ REGISTRY: dict[str, Check] = {
     "cluster-region-outside": Check(locality.cluster_region),
     "provider-outside-eea": Check(locality.provider_outside),
     # the checks of custom rules (rules_dirs): their params carry match/schema/path/message
-    "json-schema": Check(custom.json_schema, custom.JsonSchemaParams),
-    "required-field": Check(custom.required_field, custom.RequiredFieldParams),
-    "forbidden-value": Check(custom.forbidden_value, custom.ForbiddenValueParams),
-    "allowed-values": Check(custom.allowed_values, custom.AllowedValuesParams),
+    "json-schema": Check(_json_schema, _json_schema_params),
+    "required-field": Check(_required_field, _required_field_params),
+    "forbidden-value": Check(_forbidden_value, _forbidden_value_params),
+    "allowed-values": Check(_allowed_values, _allowed_values_params),
 }

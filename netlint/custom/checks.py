@@ -74,7 +74,7 @@ Scalar = Annotated[Any, AfterValidator(_scalar)]
 
 
 class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     match: Match = Field(default_factory=Match)
     message: Template

@@ -18,7 +18,7 @@ Strings = Annotated[list[str], BeforeValidator(_listify)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Expression(_Strict):

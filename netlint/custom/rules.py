@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from netlint.catalog import RULE_DIR, CatalogError, RuleMeta
+from netlint.custom import load_all_rules as load_all_rules  # where callers look for it
+from netlint.custom import rules_dirs as rules_dirs
 from netlint.custom.checks import (
     DEFAULT_MESSAGES,
     AllowedValuesParams,
@@ -32,7 +34,7 @@ from netlint.validation import (
 )
 
 if TYPE_CHECKING:
-    from netlint.config import Config
+    pass
 
 BUILTIN_PREFIX = "NL"
 CustomCheck = Literal["json-schema", "required-field", "forbidden-value", "allowed-values"]
@@ -52,21 +54,6 @@ class CustomRuleModel(RuleDoc):
     params: dict[str, Any] = Field(default_factory=dict)
     message: Template | None = None
     help_uri: str | None = Field(default=None, pattern=r"^https?://\S+$")
-
-
-def rules_dirs(config: Config) -> list[FsPath]:
-    """The config's `rules_dirs`, relative to the config file's folder."""
-    base = FsPath(config.base_dir) if config.base_dir else FsPath.cwd()
-    return [base / d for d in config.model.rules_dirs]
-
-
-def load_all_rules(config: Config | None) -> tuple[RuleMeta, ...]:
-    """The built-in rules and the custom rules of the config's `rules_dirs`."""
-    from netlint.catalog import load_rules
-
-    if config is None or not config.model.rules_dirs:
-        return load_rules()
-    return with_custom_rules(rules_dirs(config))
 
 
 def with_custom_rules(dirs: Iterable[FsPath]) -> tuple[RuleMeta, ...]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any
 
 from netlint.checks.mtu import installs
 from netlint.checks.mtu.model import Encap, Install, Knob
@@ -13,13 +11,8 @@ from netlint.checks.mtu.profile import NodeMtu, label, node_mtu
 from netlint.context import RunContext
 from netlint.model import Fix, Hit, Related
 
-
-class WasteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    min_waste: int = Field(
-        default=100, ge=1, description="Bytes below the best MTU before a note is given."
-    )
+if TYPE_CHECKING:
+    from netlint.checks.mtu.params import WasteParams
 
 
 def _hit(knob: Knob, message: str, value: int | None, related: tuple[Related, ...] = ()) -> Hit:
@@ -136,8 +129,8 @@ def underlay_mtu_too_large(ctx: RunContext, params: Any) -> Iterator[Hit]:
             )
 
 
-def mtu_wasted(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    assert isinstance(params, WasteParams)
+def mtu_wasted(ctx: RunContext, params: WasteParams) -> Iterator[Hit]:
+    """`params`: a WasteParams, or a read-only view of its validated values (engine.run)."""
     node = node_mtu(ctx.config)
     for inst in installs(ctx):
         for knob in inst.knobs:
