@@ -114,10 +114,22 @@ def by_baseline(finding: Finding, baseline: set[str] | None) -> Suppression | No
     return None
 
 
+# A baseline holds one line of about 100 bytes per finding: 64 MiB is over half a million
+# findings. Past it (or a device such as /dev/zero) the file is refused, not read into memory.
+BASELINE_MAX_BYTES = 64 * 2**20
+
+
 def read_baseline(path: FsPath) -> set[str]:
     """Fingerprints of a file written by --write-baseline; BaselineError says what is wrong."""
+    from netlint.inputs import TooBig, read_input
+
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_input(path, BASELINE_MAX_BYTES).decode("utf-8"))
+    except TooBig as exc:
+        size = "" if exc.size is None else f" ({exc.size} bytes)"
+        raise BaselineError(
+            f"{path}: not read as a baseline: larger than {BASELINE_MAX_BYTES} bytes{size}"
+        ) from None
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

@@ -497,3 +497,24 @@ def test_missing_baseline_is_exit_2(tmp_path: Path) -> None:
     result = run_cli("check", "app.yaml", "--baseline", "nope.json", cwd=tmp_path)
     assert result.returncode == 2, result.describe()
     assert result.stderr == "netlint: nope.json: cannot read baseline: No such file or directory\n"
+
+
+def test_a_baseline_past_the_size_cap_or_a_device_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neither is read into memory: a baseline over suppress.BASELINE_MAX_BYTES, and a device
+    such as /dev/zero (which would never end)."""
+    import netlint.suppress as suppress
+
+    monkeypatch.setattr(suppress, "BASELINE_MAX_BYTES", 64)
+    big = tmp_path / "base.json"
+    big.write_text('{"version": 1, "findings": []}' + " " * 64, "utf-8")
+    with pytest.raises(BaselineError) as info:
+        read_baseline(big)
+    assert str(info.value) == f"{big}: not read as a baseline: larger than 64 bytes (94 bytes)"
+    if Path("/dev/zero").exists():
+        with pytest.raises(BaselineError) as info:
+            read_baseline(Path("/dev/zero"))
+        assert str(info.value) == (
+            "/dev/zero: cannot read baseline: a character device, not a file"
+        )
