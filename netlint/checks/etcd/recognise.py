@@ -29,6 +29,7 @@ another volume than the data.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import shlex
@@ -102,9 +103,11 @@ def image_repository(image: str) -> tuple[str, ...]:
     return tuple(part for part in ref.split("/") if part)
 
 
+@functools.lru_cache(maxsize=4096)
 def etcd_image_family(image: str) -> str | None:
     """The family of an etcd image: bitnami, kubernetes, upstream (etcd's release images) or
     other; None when the image is not etcd."""
+    # cached: a run holds many containers of few images
     parts = image_repository(image)
     if not parts or not _IMAGE_BASE.fullmatch(parts[-1]):
         return None
@@ -610,7 +613,7 @@ class Server:
     launch: Launch
 
 
-def _server(container_path: Path, container: dict[str, Any], env_names: set[str]) -> Server | None:
+def _server(container_path: Path, container: dict[str, Any]) -> Server | None:
     image = container.get("image")
     family = etcd_image_family(image) if isinstance(image, str) else None
     started = launch(container_path, container)
@@ -630,6 +633,7 @@ def _server(container_path: Path, container: dict[str, Any], env_names: set[str]
     if started.runs == "etcd" and started.program is not None:
         what = "shell command runs etcd" if started.shell else f"command {started.program.text}"
         return Server(container_path, container, what, started.program.path, None, started)
+    env_names = _env_names(container)  # only now: most containers are told apart before
     signals = [n for n in _SERVER_ENV if n in env_names]
     if signals:
         env_path: Path = (*container_path, "env")
@@ -666,14 +670,14 @@ def _server_containers(resource: Resource) -> Iterator[Server]:
     if isinstance(items, list):
         for i, item in enumerate(items):
             if isinstance(item, dict):
-                server = _server((*path, "containers", i), item, _env_names(item))
+                server = _server((*path, "containers", i), item)
                 if server is not None:
                     yield server
     items = spec.get("initContainers")  # sidecars (restartPolicy: Always) keep running
     if isinstance(items, list):
         for i, item in enumerate(items):
             if isinstance(item, dict) and item.get("restartPolicy") == "Always":
-                server = _server((*path, "initContainers", i), item, _env_names(item))
+                server = _server((*path, "initContainers", i), item)
                 if server is not None:
                     yield server
 
@@ -828,6 +832,8 @@ def _workload_members(ctx: RunContext, resource: Resource) -> list[EtcdMember]:
         return []
     spec_path, spec = found
     servers = list(_server_containers(resource))
+    if not servers:
+        return []  # not etcd: no need to read its volumes
     pod = _pod_volumes(resource, spec_path, spec)
     out = []
     for server in servers:
