@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
 
 from netlint import load
+from netlint.checks.patterns import lazy
 from netlint.context import RunContext
 from netlint.model import Fix, Hit, SourceFile, Span
 from netlint.positions import resolve
@@ -144,7 +144,7 @@ def _yaml(value: Any) -> str:
     return yaml_scalar(value) if not isinstance(value, (list, dict)) else _type_name(value)
 
 
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_LABEL_VALUE = lazy(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _TYPE_NAMES: dict[type, str] = {
     bool: "a boolean",
     int: "a number",

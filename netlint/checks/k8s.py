@@ -25,12 +25,16 @@ WORKLOAD_KINDS = tuple(POD_SPEC_PATHS)
 def get(data: Any, path: Path) -> Any:
     """The value at `path`, or None when any step is missing or of the wrong type."""
     for step in path:
-        if isinstance(step, int):
+        if step.__class__ is str and isinstance(data, dict):
+            data = data.get(step)  # the common step first: a key of a mapping
+        elif isinstance(step, int):
             if not isinstance(data, list) or not 0 <= step < len(data):
                 return None
+            data = data[step]
         elif not isinstance(data, dict):
             return None
-        data = data[step] if isinstance(step, int) else data.get(step)
+        else:
+            data = data.get(step)
         if data is None:
             return None
     return data
@@ -40,7 +44,11 @@ def pod_spec(resource: Resource) -> tuple[Path, dict[str, Any]] | None:
     path = POD_SPEC_PATHS.get(resource.kind)
     if path is None:
         return None
-    spec = get(resource.data, path)
+    spec: Any = resource.data
+    for step in path:  # get() inlined: every rule family asks this of every workload
+        if not isinstance(spec, dict):
+            return None
+        spec = spec.get(step)
     return (path, spec) if isinstance(spec, dict) else None
 
 

@@ -24,7 +24,7 @@ class LazyPattern:
     search: Callable[..., re.Match[str] | None]
     sub: Callable[..., str]
     subn: Callable[..., tuple[str, int]]
-    split: Callable[..., list[Any]]
+    split: Callable[..., list[str | Any]]
     findall: Callable[..., list[Any]]
     finditer: Callable[..., Iterator[re.Match[str]]]
     groupindex: Mapping[str, int]

@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 from netlint.checks.etcd.model import EtcdMember, EtcdVolume, Place
 from netlint.checks.k8s import config_map_value, get, pod_spec
+from netlint.checks.patterns import lazy
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
@@ -53,7 +54,7 @@ WORKLOAD_KINDS = (
 # owners that stand for their Pods / StatefulSets in a dump of a cluster
 OWNER_KINDS = (*WORKLOAD_KINDS, "Job", "CronJob", "EtcdCluster")
 
-_IMAGE_BASE = re.compile(
+_IMAGE_BASE = lazy(
     r"(?:coreos-|mirrored-coreos-|hardened-)?etcd(?:-(?:amd64|arm64|arm|ppc64le|s390x|386))?"
 )
 _BITNAMI = ("bitnami", "bitnamilegacy", "bitnamisecure")
@@ -82,10 +83,10 @@ _TRUE = ("1", "t", "true")  # Go strconv.ParseBool, lower-cased
 _NETWORK_FILE = ("nfs", "cephfs", "azureFile", "glusterfs", "quobyte")
 _CONFIG_VOLUMES = ("configMap", "secret", "downwardAPI", "projected")
 _NOT_DATA = {"cert", "certs", "pki", "tls", "ssl", "config", "conf", "secret", "secrets"}
-_DYNAMIC = re.compile(
+_DYNAMIC = lazy(
     r"\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))"
 )
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 _CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 Purpose = Literal["data", "wal"]
 

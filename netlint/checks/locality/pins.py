@@ -16,13 +16,13 @@ Sources:
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from netlint.checks.k8s import WORKLOAD_KINDS, containers, env, get, pod_spec
 from netlint.checks.locality.model import Pin, PinKind, Place
+from netlint.checks.patterns import lazy
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
@@ -83,26 +83,26 @@ REGION_NAMES = frozenset(
         "REGION",
     }
 )
-_REGION_NAME = re.compile(r"^[A-Z0-9_]*_REGION$")
+_REGION_NAME = lazy(r"^[A-Z0-9_]*_REGION$")
 # names whose bare (scheme-less) host value is a place data goes to; URLs count under any name
-_HOST_NAME = re.compile(r"HOST|ENDPOINT|URL|URI|ADDR|SERVER|BROKER|BOOTSTRAP|BUCKET|DSN")
+_HOST_NAME = lazy(r"HOST|ENDPOINT|URL|URI|ADDR|SERVER|BROKER|BOOTSTRAP|BUCKET|DSN")
 # in-cluster names are no location
 _CLUSTER_LOCAL = (".svc", ".local", ".internal", ".cluster.local")
 # unrendered templates (${X}, {{ .x }}, $(X)): NL004's business, no place
-_TEMPLATE = re.compile(r"\$\{|\{\{|\$\(")
-_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
-_TOKEN_SPLIT = re.compile(r"[\s,;]+")
-_HOST_END = re.compile(r"[/:?#\[\]]")
+_TEMPLATE = lazy(r"\$\{|\{\{|\$\(")
+_NOT_ALNUM = lazy(r"[^A-Z0-9]")
+_TOKEN_SPLIT = lazy(r"[\s,;]+")
+_HOST_END = lazy(r"[/:?#\[\]]")
 # where a PersistentVolume's disk is, from its handle: GCE PD `projects/p/zones/<zone>/disks/d`
 # (or regions/<region> for regional disks), in-tree EBS `aws://<zone>/vol-...`
-_PD_HANDLE = re.compile(r"^projects/[^/]+/(?:zones|regions)/(?P<where>[^/]+)/disks/")
-_EBS_VOLUME_ID = re.compile(r"^aws://(?P<where>[a-z0-9-]+)/")
+_PD_HANDLE = lazy(r"^projects/[^/]+/(?:zones|regions)/(?P<where>[^/]+)/disks/")
+_EBS_VOLUME_ID = lazy(r"^aws://(?P<where>[a-z0-9-]+)/")
 # a region/zone code: letters, digits and dashes ("us-east-1a", "fsn1", "westeurope", "GRA7")
-_REGION_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}$")
+_REGION_VALUE = lazy(r"^[A-Za-z][A-Za-z0-9-]{1,40}$")
 # region settings that name no place (S3-compatible stores take "auto" or any string)
 _NO_REGION = frozenset({"auto", "default", "none", "null", "local", "global", "true", "false"})
 # a host name with an alphabetic top-level label (so neither an IP address nor a version)
-_HOST = re.compile(
+_HOST = lazy(
     r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$",
 )
 # dotted names that are files, not hosts

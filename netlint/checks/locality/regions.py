@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from netlint.checks.locality.model import Location, Pin, Resolution
+from netlint.checks.patterns import lazy
 
 CATALOG = "regions"
+_COUNTRY = lazy(r"[A-Z]{2}")
 
 
 class RegionCatalogError(ValueError):
@@ -97,7 +99,7 @@ def parse_catalog(data: Any) -> Catalog:
     names.update(adequacy)
     names.update({code: name for code, (name, _) in conditional.items()})
     for code in names:
-        if not re.fullmatch(r"[A-Z]{2}", code):
+        if not _COUNTRY.fullmatch(code):
             raise RegionCatalogError(f"country code {code!r} is not ISO 3166-1 alpha-2")
     if set(eea) & set(adequacy):
         raise RegionCatalogError("jurisdictions: a country is both EEA and adequacy")
@@ -270,13 +272,14 @@ def resolve_region(region: str, provider: str | None) -> Resolution:
     return Resolution((found,))
 
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_SCHEME = lazy(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_PATH_START = lazy(r"[/?#]")
 
 
 def host_name(value: str) -> str:
     """The bare lower-case host of a URL or host:port: no scheme, userinfo, port, path."""
     text = _SCHEME.sub("", value.strip())
-    text = re.split(r"[/?#]", text, maxsplit=1)[0]
+    text = _PATH_START.split(text, maxsplit=1)[0]
     text = text.rsplit("@", 1)[-1]
     if text.startswith("["):  # IPv6 literal
         return text.split("]", 1)[0].lstrip("[").lower()
