@@ -334,6 +334,15 @@ def _dedupe(
     return out
 
 
+def _annotated(resource: Resource | None) -> bool:
+    """Whether the object has annotations at all: by_annotation finds nothing without (most
+    objects have none, and it builds the map of their suppressions for every finding)."""
+    if resource is None:
+        return False
+    meta = resource.data.get("metadata")
+    return isinstance(meta, dict) and bool(meta.get("annotations"))
+
+
 def _suppress(
     finding: Finding,
     rule: RuleMeta,
@@ -342,7 +351,7 @@ def _suppress(
     baseline: set[str] | None,
 ) -> Finding:
     suppression: Suppression | None = None
-    if rule.family != "NL0" or rule.id not in ("NL005", "NL006"):
+    if (rule.family != "NL0" or rule.id not in ("NL005", "NL006")) and _annotated(resource):
         suppression = by_annotation(resource, rule)
     if suppression is None:
         suppression = by_exclude(finding, rule, ctx.config, ctx.today)

@@ -460,10 +460,17 @@ def _setting(
         )
 
 
+def _may_place(name: str, value: Any) -> bool:
+    """False when _setting(name, value, ...) yields nothing for sure: it reads only strings,
+    as a region under a region name or else as host names, which all have a dot. Told without
+    starting a generator for each of the many values that place nothing."""
+    return isinstance(value, str) and ("." in value or region_name(name))
+
+
 def _env(resource: Resource, provider: str | None) -> Iterator[Pin]:
     for container_path, container in containers(resource):
         for var in env(container_path, container):
-            if var.config_map is None and var.value is not None:
+            if var.config_map is None and _may_place(var.name, var.value):
                 yield from _setting(var.name, var.value, "env", resource, var.path, provider)
 
 
@@ -473,7 +480,7 @@ def _config_map(resource: Resource, scope: _Scope) -> Iterator[Pin]:
     if not isinstance(data, dict):
         return
     for key, value in data.items():
-        if isinstance(key, str):
+        if isinstance(key, str) and _may_place(key, value):
             yield from _setting(key, value, "ConfigMap key", resource, ("data", key), provider)
 
 
