@@ -82,9 +82,12 @@ def is_non_manifest_file(path: str) -> bool:
 def _file_globs(names: tuple[str, ...]) -> tuple[Callable[[str], bool], Callable[[str], bool]]:
     """The tests of is_non_manifest_file: the base name against each glob; the path against
     each glob and against `*/` + each glob."""
-    from netlint.checks.patterns import any_glob  # here: netlint.checks imports every check
+    from netlint.checks.patterns import any_glob, is_glob  # here: netlint.checks imports all
 
-    return any_glob(names), any_glob((*names, *("*/" + n for n in names)))
+    # `*/name` for a plain name is a suffix test: only the real globs are compiled
+    suffixes = tuple("/" + n for n in names if not is_glob(n))
+    in_path = any_glob((*names, *("*/" + n for n in names if is_glob(n))))
+    return any_glob(names), lambda path: path.endswith(suffixes) or in_path(path)
 
 
 def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObject]]:

@@ -69,3 +69,42 @@ def test_lazy_pattern_compiles_on_first_use_and_matches_like_re() -> None:
 def test_lazy_pattern_has_no_other_attributes() -> None:
     with pytest.raises(AttributeError):
         _ = lazy("x").nothing
+
+
+PATHS = [
+    "values.yaml",
+    "chart/values.yaml",
+    "chart/values-prod.yaml",
+    "a/b/my-values.yml",
+    "Chart.yaml",
+    "x/Chart.yaml",
+    "x/Chart.yaml.bak",
+    "xChart.yaml",
+    "/Chart.yaml",
+    ".github/workflows/ci.yml",
+    "repo/.github/workflows/sub/ci.yml",
+    ".github/dependabot.yml",
+    "deploy/app.yaml",
+    "docker-compose.yml",
+    "srv/docker-compose.prod.yaml",
+    "kustomization.yaml",
+    "base/kustomization.yaml",
+    "schema/values.schema.json",
+    "",
+]
+
+
+def test_non_manifest_files_as_with_fnmatch() -> None:
+    from netlint.catalog import load_data
+    from netlint.engine import is_non_manifest_file
+
+    names = load_data("non_manifests")["filenames"]
+    for path in PATHS:
+        base = path.rsplit("/", 1)[-1]
+        want = any(
+            fnmatch.fnmatchcase(base, pat)
+            or fnmatch.fnmatchcase(path, pat)
+            or fnmatch.fnmatchcase(path, "*/" + pat)
+            for pat in names
+        )
+        assert is_non_manifest_file(path) == want, path

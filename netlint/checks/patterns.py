@@ -63,6 +63,17 @@ class LazyPattern:
     def __repr__(self) -> str:
         return f"lazy({self.pattern!r})"
 
+    # equal as re.Pattern is: the same pattern and flags (compiled or not)
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyPattern):
+            return (self.pattern, self.flags) == (other.pattern, other.flags)
+        if isinstance(other, re.Pattern):
+            return other == self.compiled
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
 
 def lazy(pattern: str, flags: int = 0) -> LazyPattern:
     """`re.compile(pattern, flags)`, compiled when first used."""
@@ -72,11 +83,16 @@ def lazy(pattern: str, flags: int = 0) -> LazyPattern:
 _WILD = frozenset("*?[")
 
 
+def is_glob(pattern: str) -> bool:
+    """Whether fnmatch reads `pattern` as more than the string itself."""
+    return bool(_WILD.intersection(pattern))
+
+
 @functools.lru_cache(maxsize=4096)
 def any_glob(globs: tuple[str, ...]) -> Callable[[str], bool]:
     """A test equal to `any(fnmatch.fnmatchcase(name, g) for g in globs)`."""
-    literal = frozenset(g for g in globs if not _WILD.intersection(g))
-    wild = [g for g in globs if _WILD.intersection(g)]
+    literal = frozenset(g for g in globs if not is_glob(g))
+    wild = [g for g in globs if is_glob(g)]
     if not wild:
         return literal.__contains__
     # each translation is anchored at the end (\Z); `match` anchors the start
