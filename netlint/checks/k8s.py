@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from netlint.context import ResourceIndex
+from netlint.context import ResourceIndex, RunContext
 from netlint.model import Path, Resource
 
 POD_SPEC_PATHS: dict[str, Path] = {
@@ -63,6 +63,21 @@ def containers(resource: Resource, init: bool = True) -> Iterator[tuple[Path, di
             for i, item in enumerate(items):
                 if isinstance(item, dict):
                     yield (*path, key, i), item
+
+
+def workload_containers(ctx: RunContext) -> list[tuple[Resource, Path, dict[str, Any]]]:
+    """(workload, path, container) of every container (not init container) of every workload of
+    the run, in the order of `ctx.index.of_kind(*WORKLOAD_KINDS)`: read once per run for the
+    extractors that look at every container."""
+    found: list[tuple[Resource, Path, dict[str, Any]]] | None = ctx.cache.get("k8s.containers")
+    if found is None:
+        found = [
+            (resource, path, container)
+            for resource in ctx.index.of_kind(*WORKLOAD_KINDS)
+            for path, container in containers(resource, init=False)
+        ]
+        ctx.cache["k8s.containers"] = found
+    return found
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netlint.checks.k8s import WORKLOAD_KINDS, EnvVar, config_map_value, containers, env
+from netlint.checks.k8s import EnvVar, config_map_value, env, workload_containers
 from netlint.checks.mtu.ini import flags, last_flag
 from netlint.checks.mtu.model import Encap, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import overhead
@@ -44,10 +44,9 @@ def _is_weave(resource: Resource, container: dict[str, Any]) -> bool:
 
 
 def collect(ctx: RunContext) -> Iterator[Install]:
-    for resource in ctx.index.of_kind(*WORKLOAD_KINDS):
-        for cpath, container in containers(resource, init=False):
-            if _is_weave(resource, container):
-                yield _install(ctx, resource, cpath, container)
+    for resource, cpath, container in workload_containers(ctx):
+        if _is_weave(resource, container):
+            yield _install(ctx, resource, cpath, container)
 
 
 def _install(
