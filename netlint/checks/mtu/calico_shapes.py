@@ -14,6 +14,7 @@ from typing import Any
 from ruamel.yaml.nodes import ScalarNode
 
 from netlint.checks.k8s import EnvVar, containers, env, get
+from netlint.checks.mtu import CALICO_CONFIG_MAPS
 from netlint.checks.patterns import LazyPattern, lazy
 from netlint.load import node_span
 from netlint.model import Path, Resource, Span
@@ -22,7 +23,7 @@ from netlint.positions import resolve
 # the calico/node image, not calico/node-driver-registrar (CSI) or calico/node-windows
 _NODE_IMAGE = lazy(r"(?:^|/)calico/node(?:[:@]|$)")
 CALICO_GROUPS = frozenset({"projectcalico.org", "crd.projectcalico.org"})
-CONFIG_MAP_NAMES = ("calico-config", "canal-config")
+CONFIG_MAP_NAMES = CALICO_CONFIG_MAPS
 # Felix's BoolParam accepts these (case-insensitive); anything else is false.
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f"})

@@ -26,15 +26,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netlint.checks.k8s import env, get, workload_containers
-from netlint.checks.mtu.ini import Flag, IniEntry, embedded, flags, last_flag, parse_ini
 from netlint.checks.mtu.model import Encap, Family, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import overhead
 from netlint.checks.mtu.values import read_mtu
 from netlint.context import RunContext
 from netlint.model import Fix, Path, Resource
+
+if TYPE_CHECKING:
+    from netlint.checks.mtu.ini import Flag, IniEntry
+
+# netlint.checks.mtu.ini is imported where an install is read: every run looks for OVN, few
+# hold it
 
 OVNK = "ovn-kubernetes"
 KUBE_OVN = "kube-ovn"
@@ -114,6 +119,8 @@ def _judged(inst: Install, candidates: list[_Candidate], family: Family) -> list
 
 def _ovnkube_conf(cm: Resource, family: Family) -> Install:
     inst = Install(OVNK, _title(OVNK, cm), cm)
+    from netlint.checks.mtu.ini import embedded, parse_ini
+
     conf = embedded(cm, ("data", "ovnkube.conf"))
     if conf is None:
         return inst
@@ -241,6 +248,8 @@ def _ovnkube_workload(
         if var.name == "OVN_MTU" and var.config_map is None and var.value is not None:
             fix = Fix("set env OVN_MTU", var.path, var.value)
             candidates.append(_Candidate("env OVN_MTU", var.value, Where(resource, var.path), fix))
+    from netlint.checks.mtu.ini import flags, last_flag
+
     found = _flag_candidate(last_flag(list(flags(resource, cpath, container)), "mtu"), resource)
     if found is not None:
         candidates.append(found)
@@ -262,6 +271,8 @@ def _kube_ovn(
     resource: Resource, cpath: Path, container: dict[str, Any], family: Family
 ) -> Install:
     inst = Install(KUBE_OVN, _title(KUBE_OVN, resource, kind=True), resource)
+    from netlint.checks.mtu.ini import flags, last_flag
+
     found = list(flags(resource, cpath, container))
     candidate = _flag_candidate(last_flag(found, "mtu"), resource)
     if candidate is None:

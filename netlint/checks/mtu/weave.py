@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from netlint.checks.k8s import EnvVar, config_map_value, env, workload_containers
-from netlint.checks.mtu.ini import flags, last_flag
 from netlint.checks.mtu.model import Encap, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import overhead
 from netlint.checks.mtu.values import read_mtu
@@ -61,6 +60,8 @@ def _install(
         knob = _env_knob(ctx, inst, resource, mtu)
         if knob is not None:
             knobs.append(knob)
+    from netlint.checks.mtu.ini import flags, last_flag  # here: few runs hold Weave
+
     flag = last_flag(list(flags(resource, cpath, container)), "mtu")
     if flag is not None and flag.value is not None:
         where = Where(resource, flag.path)
