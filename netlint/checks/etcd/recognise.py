@@ -617,6 +617,15 @@ class Server:
 def _server(container_path: Path, container: dict[str, Any]) -> Server | None:
     image = container.get("image")
     family = etcd_image_family(image) if isinstance(image, str) else None
+    # the image's own program, not an etcd image: only an etcd server variable can make it a
+    # member (most containers of a run end here, without reading how they start)
+    if (
+        family is None
+        and "command" not in container
+        and "args" not in container
+        and not _env_names(container).intersection(_SERVER_ENV)
+    ):
+        return None
     started = launch(container_path, container)
     if started.runs == "other":
         return None
