@@ -32,10 +32,11 @@ class ResourceIndex:
     _by_doc: dict[int, list[Resource]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, resource: Resource) -> None:
+        ref = resource.ref
         self.resources.append(resource)
         self._by_doc[id(resource.doc)].append(resource)
-        self._by_kind[resource.kind].append(resource)
-        self._by_id[(resource.kind, resource.namespace, resource.name)].append(resource)
+        self._by_kind[ref.kind].append(resource)
+        self._by_id[(ref.kind, ref.namespace, ref.name)].append(resource)
 
     def of_kind(self, *kinds: str) -> Iterator[Resource]:
         for kind in kinds:

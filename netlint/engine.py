@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
+import functools
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from netlint.catalog import CatalogError, RuleMeta, load_data
@@ -74,13 +74,20 @@ def is_known_non_manifest(data: object) -> bool:
 
 def is_non_manifest_file(path: str) -> bool:
     names, _ = _non_manifest_patterns()
-    base = path.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatchcase(base, pat)
-        or fnmatch.fnmatchcase(path, pat)
-        or fnmatch.fnmatchcase(path, "*/" + pat)
-        for pat in names
-    )
+    by_name, by_path = _file_globs(tuple(names))
+    return by_name(path.rsplit("/", 1)[-1]) or by_path(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_globs(names: tuple[str, ...]) -> tuple[Callable[[str], bool], Callable[[str], bool]]:
+    """The tests of is_non_manifest_file: the base name against each glob; the path against
+    each glob and against `*/` + each glob."""
+    from netlint.checks.patterns import any_glob, is_glob  # here: netlint.checks imports all
+
+    # `*/name` for a plain name is a suffix test: only the real globs are compiled
+    suffixes = tuple("/" + n for n in names if not is_glob(n))
+    in_path = any_glob((*names, *("*/" + n for n in names if is_glob(n))))
+    return any_glob(names), lambda path: path.endswith(suffixes) or in_path(path)
 
 
 def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObject]]:
@@ -88,7 +95,11 @@ def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObj
 
     index = ResourceIndex()
     non_objects: list[NonObject] = []
+    from netlint.checks.patterns import any_glob
+
     _, skip_groups = _non_manifest_patterns()
+    skipped = any_glob(tuple(skip_groups))
+    skip_api: dict[str, bool] = {}  # a run holds few apiVersions
     for loaded in files:
         quiet = is_non_manifest_file(loaded.file.path)
         for doc in loaded.documents:
@@ -97,8 +108,13 @@ def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObj
                 if not quiet and not is_known_non_manifest(data):
                     non_objects.append(NonObject(doc, doc.node, data, "document"))
                 continue
+            if quiet:
+                continue
             api = data["apiVersion"]
-            if quiet or any(fnmatch.fnmatchcase(api, g) for g in skip_groups):
+            skip = skip_api.get(api)
+            if skip is None:
+                skip = skip_api[api] = skipped(api)
+            if skip:
                 continue
             items = data.get("items")
             if data["kind"].endswith("List") and isinstance(items, list):
@@ -327,6 +343,15 @@ def _dedupe(
     return out
 
 
+def _annotated(resource: Resource | None) -> bool:
+    """Whether the object has annotations at all: by_annotation finds nothing without (most
+    objects have none, and it builds the map of their suppressions for every finding)."""
+    if resource is None:
+        return False
+    meta = resource.data.get("metadata")
+    return isinstance(meta, dict) and bool(meta.get("annotations"))
+
+
 def _suppress(
     finding: Finding,
     rule: RuleMeta,
@@ -335,7 +360,7 @@ def _suppress(
     baseline: set[str] | None,
 ) -> Finding:
     suppression: Suppression | None = None
-    if rule.family != "NL0" or rule.id not in ("NL005", "NL006"):
+    if (rule.family != "NL0" or rule.id not in ("NL005", "NL006")) and _annotated(resource):
         suppression = by_annotation(resource, rule)
     if suppression is None:
         suppression = by_exclude(finding, rule, ctx.config, ctx.today)

@@ -27,9 +27,15 @@ def resolve(root: Node, path: Path) -> tuple[Node | None, Node, int]:
 
 def _child(node: Node, step: Any) -> tuple[Node | None, Node] | None:
     if isinstance(node, MappingNode):
-        for k, v in reversed(node.value):  # last one wins, as in the data
-            if isinstance(k, ScalarNode) and _same_key(k, step):
-                return k, v
+        if isinstance(step, str):
+            # the common step, _same_key inlined: a key node's value is its text
+            for k, v in reversed(node.value):  # last one wins, as in the data
+                if k.value == step and isinstance(k, ScalarNode):
+                    return k, v
+        else:
+            for k, v in reversed(node.value):
+                if isinstance(k, ScalarNode) and _same_key(k, step):
+                    return k, v
         for k, v in node.value:  # merge keys (`<<: *base`)
             if isinstance(k, ScalarNode) and k.value == "<<":
                 sources = v.value if isinstance(v, SequenceNode) else [v]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
 
 from netlint import load
+from netlint.checks.patterns import lazy
 from netlint.context import RunContext
-from netlint.model import Fix, Hit, SourceFile, Span
+from netlint.model import Fix, Hit, Resource, SourceFile, Span
 from netlint.positions import resolve
 from netlint.suppress import (
     ANNOTATION_PREFIX,
@@ -87,9 +87,25 @@ def not_an_object(ctx: RunContext, params: Any) -> Iterator[Hit]:
         )
 
 
+def _annotated(ctx: RunContext) -> list[tuple[Resource, dict[str, str]]]:
+    """The objects with suppression annotations, and those, found once for NL005 and NL006."""
+    found: list[tuple[Resource, dict[str, str]]] | None = ctx.cache.get("hygiene.suppressions")
+    if found is None:
+        found = []
+        for resource in ctx.resources:
+            meta = resource.data.get("metadata")
+            if not isinstance(meta, dict) or not meta.get("annotations"):
+                continue  # no annotations: no suppressions (the common case, told cheaply)
+            suppressions = annotation_suppressions(resource)
+            if suppressions:
+                found.append((resource, suppressions))
+        ctx.cache["hygiene.suppressions"] = found
+    return found
+
+
 def suppression_reason(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for resource in ctx.resources:
-        for key, reason in annotation_suppressions(resource).items():
+    for resource, suppressions in _annotated(ctx):
+        for key, reason in suppressions.items():
             if not reason.strip():
                 yield Hit(
                     f"suppression annotation {ANNOTATION_PREFIX}{key} has no reason, so it "
@@ -102,8 +118,8 @@ def suppression_reason(ctx: RunContext, params: Any) -> Iterator[Hit]:
 
 
 def unknown_suppression(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for resource in ctx.resources:
-        for key in annotation_suppressions(resource):
+    for resource, suppressions in _annotated(ctx):
+        for key in suppressions:
             if key == "all" or any(rule_matches(key, rule) for rule in ctx.rules):
                 continue
             yield Hit(
@@ -144,7 +160,7 @@ def _yaml(value: Any) -> str:
     return yaml_scalar(value) if not isinstance(value, (list, dict)) else _type_name(value)
 
 
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_LABEL_VALUE = lazy(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _TYPE_NAMES: dict[type, str] = {
     bool: "a boolean",
     int: "a number",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from netlint.context import ResourceIndex
+from netlint.context import ResourceIndex, RunContext
 from netlint.model import Path, Resource
 
 POD_SPEC_PATHS: dict[str, Path] = {
@@ -25,12 +25,16 @@ WORKLOAD_KINDS = tuple(POD_SPEC_PATHS)
 def get(data: Any, path: Path) -> Any:
     """The value at `path`, or None when any step is missing or of the wrong type."""
     for step in path:
-        if isinstance(step, int):
+        if step.__class__ is str and isinstance(data, dict):
+            data = data.get(step)  # the common step first: a key of a mapping
+        elif isinstance(step, int):
             if not isinstance(data, list) or not 0 <= step < len(data):
                 return None
+            data = data[step]
         elif not isinstance(data, dict):
             return None
-        data = data[step] if isinstance(step, int) else data.get(step)
+        else:
+            data = data.get(step)
         if data is None:
             return None
     return data
@@ -40,7 +44,11 @@ def pod_spec(resource: Resource) -> tuple[Path, dict[str, Any]] | None:
     path = POD_SPEC_PATHS.get(resource.kind)
     if path is None:
         return None
-    spec = get(resource.data, path)
+    spec: Any = resource.data
+    for step in path:  # get() inlined: every rule family asks this of every workload
+        if not isinstance(spec, dict):
+            return None
+        spec = spec.get(step)
     return (path, spec) if isinstance(spec, dict) else None
 
 
@@ -55,6 +63,21 @@ def containers(resource: Resource, init: bool = True) -> Iterator[tuple[Path, di
             for i, item in enumerate(items):
                 if isinstance(item, dict):
                     yield (*path, key, i), item
+
+
+def workload_containers(ctx: RunContext) -> list[tuple[Resource, Path, dict[str, Any]]]:
+    """(workload, path, container) of every container (not init container) of every workload of
+    the run, in the order of `ctx.index.of_kind(*WORKLOAD_KINDS)`: read once per run for the
+    extractors that look at every container."""
+    found: list[tuple[Resource, Path, dict[str, Any]]] | None = ctx.cache.get("k8s.containers")
+    if found is None:
+        found = [
+            (resource, path, container)
+            for resource in ctx.index.of_kind(*WORKLOAD_KINDS)
+            for path, container in containers(resource, init=False)
+        ]
+        ctx.cache["k8s.containers"] = found
+    return found
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ another volume than the data.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import shlex
@@ -38,6 +39,7 @@ from typing import Any, Literal
 
 from netlint.checks.etcd.model import EtcdMember, EtcdVolume, Place
 from netlint.checks.k8s import config_map_value, get, pod_spec
+from netlint.checks.patterns import lazy
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
@@ -52,7 +54,7 @@ WORKLOAD_KINDS = (
 # owners that stand for their Pods / StatefulSets in a dump of a cluster
 OWNER_KINDS = (*WORKLOAD_KINDS, "Job", "CronJob", "EtcdCluster")
 
-_IMAGE_BASE = re.compile(
+_IMAGE_BASE = lazy(
     r"(?:coreos-|mirrored-coreos-|hardened-)?etcd(?:-(?:amd64|arm64|arm|ppc64le|s390x|386))?"
 )
 _BITNAMI = ("bitnami", "bitnamilegacy", "bitnamisecure")
@@ -81,10 +83,10 @@ _TRUE = ("1", "t", "true")  # Go strconv.ParseBool, lower-cased
 _NETWORK_FILE = ("nfs", "cephfs", "azureFile", "glusterfs", "quobyte")
 _CONFIG_VOLUMES = ("configMap", "secret", "downwardAPI", "projected")
 _NOT_DATA = {"cert", "certs", "pki", "tls", "ssl", "config", "conf", "secret", "secrets"}
-_DYNAMIC = re.compile(
+_DYNAMIC = lazy(
     r"\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))"
 )
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 _CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 Purpose = Literal["data", "wal"]
 
@@ -102,9 +104,11 @@ def image_repository(image: str) -> tuple[str, ...]:
     return tuple(part for part in ref.split("/") if part)
 
 
+@functools.lru_cache(maxsize=4096)
 def etcd_image_family(image: str) -> str | None:
     """The family of an etcd image: bitnami, kubernetes, upstream (etcd's release images) or
     other; None when the image is not etcd."""
+    # cached: a run holds many containers of few images
     parts = image_repository(image)
     if not parts or not _IMAGE_BASE.fullmatch(parts[-1]):
         return None
@@ -610,9 +614,18 @@ class Server:
     launch: Launch
 
 
-def _server(container_path: Path, container: dict[str, Any], env_names: set[str]) -> Server | None:
+def _server(container_path: Path, container: dict[str, Any]) -> Server | None:
     image = container.get("image")
     family = etcd_image_family(image) if isinstance(image, str) else None
+    # the image's own program, not an etcd image: only an etcd server variable can make it a
+    # member (most containers of a run end here, without reading how they start)
+    if (
+        family is None
+        and "command" not in container
+        and "args" not in container
+        and not _env_names(container).intersection(_SERVER_ENV)
+    ):
+        return None
     started = launch(container_path, container)
     if started.runs == "other":
         return None
@@ -630,6 +643,7 @@ def _server(container_path: Path, container: dict[str, Any], env_names: set[str]
     if started.runs == "etcd" and started.program is not None:
         what = "shell command runs etcd" if started.shell else f"command {started.program.text}"
         return Server(container_path, container, what, started.program.path, None, started)
+    env_names = _env_names(container)  # only now: most containers are told apart before
     signals = [n for n in _SERVER_ENV if n in env_names]
     if signals:
         env_path: Path = (*container_path, "env")
@@ -666,14 +680,14 @@ def _server_containers(resource: Resource) -> Iterator[Server]:
     if isinstance(items, list):
         for i, item in enumerate(items):
             if isinstance(item, dict):
-                server = _server((*path, "containers", i), item, _env_names(item))
+                server = _server((*path, "containers", i), item)
                 if server is not None:
                     yield server
     items = spec.get("initContainers")  # sidecars (restartPolicy: Always) keep running
     if isinstance(items, list):
         for i, item in enumerate(items):
             if isinstance(item, dict) and item.get("restartPolicy") == "Always":
-                server = _server((*path, "initContainers", i), item, _env_names(item))
+                server = _server((*path, "initContainers", i), item)
                 if server is not None:
                     yield server
 
@@ -828,6 +842,8 @@ def _workload_members(ctx: RunContext, resource: Resource) -> list[EtcdMember]:
         return []
     spec_path, spec = found
     servers = list(_server_containers(resource))
+    if not servers:
+        return []  # not etcd: no need to read its volumes
     pod = _pod_volumes(resource, spec_path, spec)
     out = []
     for server in servers:

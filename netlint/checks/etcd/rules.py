@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netlint.checks.etcd.model import EtcdMember, EtcdVolume
-from netlint.checks.storage import StorageVerdict, resolve
 from netlint.context import RunContext
 from netlint.model import Hit, Related
+
+if TYPE_CHECKING:
+    from netlint.checks.storage import StorageVerdict
 
 FIO = (
     "fio --rw=write --ioengine=sync --fdatasync=1 --directory=<a dir on that volume> "
@@ -41,6 +43,9 @@ def _verdict(ctx: RunContext, member: EtcdMember, volume: EtcdVolume) -> Storage
         return None
     key = f"etcd.verdict.{id(volume)}"
     if key not in ctx.cache:
+        # imported here: most runs hold no etcd, and need no storage catalog
+        from netlint.checks.storage import StorageVerdict, resolve
+
         if volume.kind == "claim" and volume.claim is None:
             ctx.cache[key] = StorageVerdict(
                 "unknown",

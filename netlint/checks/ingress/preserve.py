@@ -30,12 +30,15 @@ from typing import Any, Literal
 from netlint.catalog import load_data
 from netlint.checks.ingress.model import Controller, Place, Preservation
 from netlint.checks.k8s import containers, get, pod_spec, scalar_text
+from netlint.checks.patterns import lazy
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
 _ANNOTATIONS: Path = ("metadata", "annotations")
 _GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 _GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+_REFERENCE = lazy(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")  # $$ and $(VAR) in args
+_LIST_SPLIT = lazy(r"[\s,]+")
 
 State = Literal["on", "off", "unknown"]
 
@@ -605,7 +608,7 @@ def _expand(text: str, container: dict[str, Any], workload: Resource) -> str:
             return "$"
         return env.get(m[1], m[0])
 
-    return re.sub(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)", sub, text)
+    return _REFERENCE.sub(sub, text)
 
 
 def _image(container: dict[str, Any]) -> str:
@@ -708,11 +711,11 @@ def _read_configmap(controller: Controller, knob: _ConfigMapKnob, cm: Resource) 
 
 # --- Traefik ----------------------------------------------------------------------------------
 
-_TRAEFIK_ARG = re.compile(
+_TRAEFIK_ARG = lazy(
     r"entrypoints\.(?P<ep>[^.]+)\.(?P<what>proxyprotocol|forwardedheaders)\."
     r"(?P<knob>insecure|trustedips)$"
 )
-_TRAEFIK_ENV = re.compile(
+_TRAEFIK_ENV = lazy(
     r"TRAEFIK_ENTRYPOINTS_(?P<ep>.+)_(?P<what>PROXYPROTOCOL|FORWARDEDHEADERS)_"
     r"(?P<knob>INSECURE|TRUSTEDIPS)$"
 )
@@ -812,7 +815,7 @@ def _kong(ctx: RunContext, service: Resource, controller: Controller) -> Sides:
             if found is None:
                 continue
             value, place = found
-            if "proxy_protocol" in re.split(r"[\s,]+", value):
+            if "proxy_protocol" in _LIST_SPLIT.split(value):
                 how = f"Kong accepts it (KONG_PROXY_LISTEN: {value!r} has proxy_protocol)"
                 sides.append(Side("on", how, place))
             else:

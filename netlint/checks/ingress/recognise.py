@@ -20,12 +20,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import PurePath
 from typing import Any
 
 from netlint.checks.ingress.model import Controller, Place
 from netlint.checks.k8s import containers, get, scalar_text
+from netlint.checks.patterns import any_glob, glob_match
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
@@ -275,7 +275,8 @@ def image_names(image: str) -> tuple[str, ...]:
 
 def image_matches(image: str, globs: Sequence[str]) -> bool:
     names = image_names(image)
-    return any(fnmatchcase(name, glob.lower()) for glob in globs for name in names)
+    matches = any_glob(tuple(glob.lower() for glob in globs))
+    return any(matches(name) for name in names)
 
 
 def _images(workloads: Sequence[Resource]) -> Iterator[tuple[Resource, Path, str]]:
@@ -308,7 +309,7 @@ def _labels_found(
 ) -> tuple[Path, dict[str, str]] | None:
     """Where all `wanted` labels (value globs) are: the Service's labels, else its selector."""
     for base, have in maps:
-        if wanted and all(k in have and fnmatchcase(have[k], v) for k, v in wanted):
+        if wanted and all(k in have and glob_match(have[k], v) for k, v in wanted):
             return base, {k: have[k] for k, _ in wanted}
     return None
 
@@ -321,7 +322,7 @@ def _describe_labels(base: Path, found: Mapping[str, str]) -> str:
 
 
 def _name_matches(name: str | None, globs: Sequence[str]) -> bool:
-    return name is not None and any(fnmatchcase(name, g) for g in globs)
+    return name is not None and any_glob(tuple(globs))(name)
 
 
 def _label_evidence(service: Resource, maps: _Maps, rule: LabelSet) -> Evidence | None:
@@ -333,7 +334,7 @@ def _label_evidence(service: Resource, maps: _Maps, rule: LabelSet) -> Evidence 
         return None
     for key, values in rule.not_labels:
         for _, have in maps:
-            if key in have and any(fnmatchcase(have[key], v) for v in values):
+            if key in have and any_glob(values)(have[key]):
                 return None
     base, labels = found
     reason = _describe_labels(base, labels)

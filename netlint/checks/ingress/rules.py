@@ -44,8 +44,6 @@ def _related(controller: Controller) -> tuple[Related, ...]:
 
 
 def client_ip_lost(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    from netlint.checks.ingress.preserve import preservation
-
     for svc in _services(ctx):
         kind = _exposed(svc)
         if kind is None:
@@ -53,6 +51,9 @@ def client_ip_lost(ctx: RunContext, params: Any) -> Iterator[Hit]:
         controller = _recognised(ctx, svc)
         if controller is None:
             continue
+        # imported here: a run without an ingress controller Service needs none of it
+        from netlint.checks.ingress.preserve import preservation
+
         policy = get(svc.data, _ETP)
         kept = preservation(ctx, svc, controller)
         name = f"{kind} Service {svc.name}"

@@ -15,12 +15,14 @@ Sources:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from netlint.checks.k8s import WORKLOAD_KINDS, containers, env, get, pod_spec
 from netlint.checks.locality.model import Pin, PinKind, Place
+from netlint.checks.patterns import lazy
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
@@ -47,9 +49,26 @@ LOCATION_KEYS = frozenset(
 def is_location_key(key: object) -> TypeGuard[str]:
     """A label key whose value is a location: the keys above, and the provider-specific keys
     of the region catalog's `detect.label_keys` (a config's `catalogs.regions` adds its own)."""
+    return isinstance(key, str) and key in location_keys()
+
+
+def location_keys() -> frozenset[str]:
+    """The keys of `is_location_key` for the catalog in force (read once per run by pins())."""
     from netlint.checks.locality.regions import catalog
 
-    return isinstance(key, str) and (key in LOCATION_KEYS or key in catalog().label_keys)
+    return LOCATION_KEYS | frozenset(catalog().label_keys)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What every resource of a run is read with: the cluster's provider (the hint of last
+    resort) and the location keys of the catalog in force, looked up once instead of per key."""
+
+    provider: str | None
+    keys: frozenset[str]
+
+    def location_key(self, key: object) -> TypeGuard[str]:
+        return isinstance(key, str) and key in self.keys
 
 
 # Env names (and ConfigMap keys, normalised the same way) whose value is a region or zone.
@@ -64,23 +83,26 @@ REGION_NAMES = frozenset(
         "REGION",
     }
 )
-_REGION_NAME = re.compile(r"^[A-Z0-9_]*_REGION$")
+_REGION_NAME = lazy(r"^[A-Z0-9_]*_REGION$")
 # names whose bare (scheme-less) host value is a place data goes to; URLs count under any name
-_HOST_NAME = re.compile(r"HOST|ENDPOINT|URL|URI|ADDR|SERVER|BROKER|BOOTSTRAP|BUCKET|DSN")
+_HOST_NAME = lazy(r"HOST|ENDPOINT|URL|URI|ADDR|SERVER|BROKER|BOOTSTRAP|BUCKET|DSN")
 # in-cluster names are no location
 _CLUSTER_LOCAL = (".svc", ".local", ".internal", ".cluster.local")
 # unrendered templates (${X}, {{ .x }}, $(X)): NL004's business, no place
-_TEMPLATE = re.compile(r"\$\{|\{\{|\$\(")
+_TEMPLATE = lazy(r"\$\{|\{\{|\$\(")
+_NOT_ALNUM = lazy(r"[^A-Z0-9]")
+_TOKEN_SPLIT = lazy(r"[\s,;]+")
+_HOST_END = lazy(r"[/:?#\[\]]")
 # where a PersistentVolume's disk is, from its handle: GCE PD `projects/p/zones/<zone>/disks/d`
 # (or regions/<region> for regional disks), in-tree EBS `aws://<zone>/vol-...`
-_PD_HANDLE = re.compile(r"^projects/[^/]+/(?:zones|regions)/(?P<where>[^/]+)/disks/")
-_EBS_VOLUME_ID = re.compile(r"^aws://(?P<where>[a-z0-9-]+)/")
+_PD_HANDLE = lazy(r"^projects/[^/]+/(?:zones|regions)/(?P<where>[^/]+)/disks/")
+_EBS_VOLUME_ID = lazy(r"^aws://(?P<where>[a-z0-9-]+)/")
 # a region/zone code: letters, digits and dashes ("us-east-1a", "fsn1", "westeurope", "GRA7")
-_REGION_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}$")
+_REGION_VALUE = lazy(r"^[A-Za-z][A-Za-z0-9-]{1,40}$")
 # region settings that name no place (S3-compatible stores take "auto" or any string)
 _NO_REGION = frozenset({"auto", "default", "none", "null", "local", "global", "true", "false"})
 # a host name with an alphabetic top-level label (so neither an IP address nor a version)
-_HOST = re.compile(
+_HOST = lazy(
     r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$",
 )
 # dotted names that are files, not hosts
@@ -130,34 +152,17 @@ _PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
 
 
 def pins(ctx: RunContext) -> list[Pin]:
-    provider = ctx.config.model.cluster.provider or None
+    scope = _Scope(ctx.config.model.cluster.provider or None, location_keys())
     found: list[Pin] = []
     for resource in ctx.resources:
+        read = _READERS.get(resource.kind)
+        if read is None:
+            continue
         try:
-            found.extend(_of(resource, provider))
+            found.extend(read(resource, scope))
         except Exception:  # an odd shape must never stop the run: its pins are skipped
             continue
     return found
-
-
-def _of(resource: Resource, provider: str | None) -> Iterator[Pin]:
-    kind = resource.kind
-    if kind in WORKLOAD_KINDS:
-        yield from _workload(resource, provider)
-    elif kind == "StorageClass":
-        yield from _storage_class(resource, provider)
-    elif kind == "PersistentVolume":
-        yield from _persistent_volume(resource, provider)
-    elif kind == "ConfigMap":
-        yield from _config_map(resource, provider)
-    elif kind == "Service":
-        yield from _external_name(resource, provider)
-    elif kind in ("NodePool", "Provisioner") and resource.api_version.startswith("karpenter.sh/"):
-        yield from _karpenter(resource, provider)
-    elif kind in CAPI_CLUSTERS:
-        yield from _capi(resource)
-    elif kind == "HetznerCluster":
-        yield from _hetzner_cluster(resource)
 
 
 def subject(resource: Resource) -> str:
@@ -194,23 +199,23 @@ def _pin(
 # -- scheduling ---------------------------------------------------------------------------------
 
 
-def _workload(resource: Resource, provider: str | None) -> Iterator[Pin]:
+def _workload(resource: Resource, scope: _Scope) -> Iterator[Pin]:
     found = pod_spec(resource)
     if found is not None:
         path, spec = found
-        yield from _node_selector(resource, path, spec, provider)
-        yield from _node_affinity(resource, path, spec, provider)
-    yield from _env(resource, provider)
+        yield from _node_selector(resource, path, spec, scope)
+        yield from _node_affinity(resource, path, spec, scope)
+    yield from _env(resource, scope.provider)
 
 
 def _node_selector(
-    resource: Resource, path: Path, spec: dict[str, Any], provider: str | None
+    resource: Resource, path: Path, spec: dict[str, Any], scope: _Scope
 ) -> Iterator[Pin]:
     selector = spec.get("nodeSelector")
     if not isinstance(selector, dict):
         return
     for key, value in selector.items():
-        if is_location_key(key):
+        if scope.location_key(key):
             yield from _pin(
                 "required",
                 value,
@@ -218,12 +223,12 @@ def _node_selector(
                 f"nodeSelector {key}",
                 resource,
                 (*path, "nodeSelector", key),
-                provider,
+                scope.provider,
             )
 
 
 def _node_affinity(
-    resource: Resource, path: Path, spec: dict[str, Any], provider: str | None
+    resource: Resource, path: Path, spec: dict[str, Any], scope: _Scope
 ) -> Iterator[Pin]:
     base = (*path, "affinity", "nodeAffinity")
     affinity = get(spec, ("affinity", "nodeAffinity"))
@@ -239,7 +244,8 @@ def _node_affinity(
                 "matchExpressions",
                 resource,
                 (*base, _REQUIRED, "nodeSelectorTerms", i),
-                provider,
+                scope.provider,
+                scope.keys,
             )
     preferred = affinity.get(_PREFERRED)
     if isinstance(preferred, list):
@@ -251,7 +257,8 @@ def _node_affinity(
                 "matchExpressions",
                 resource,
                 (*base, _PREFERRED, i, "preference"),
-                provider,
+                scope.provider,
+                scope.keys,
             )
 
 
@@ -263,6 +270,7 @@ def _expressions(
     resource: Resource,
     path: Path,
     hint: str | None,
+    keys: frozenset[str],
 ) -> Iterator[Pin]:
     """One pin per value of each `In` expression on a location key: `NotIn` excludes places
     (it does not say where the workload runs), `Exists`/`DoesNotExist` have no values."""
@@ -274,7 +282,7 @@ def _expressions(
             continue
         key = expression.get("key")
         values = expression.get("values")
-        if not is_location_key(key) or expression.get("operator") != "In":
+        if not isinstance(key, str) or key not in keys or expression.get("operator") != "In":
             continue
         if not isinstance(values, list):
             continue
@@ -295,10 +303,10 @@ def _known(provisioner: str | None) -> str | None:
 # -- storage ------------------------------------------------------------------------------------
 
 
-def _storage_class(resource: Resource, provider: str | None) -> Iterator[Pin]:
+def _storage_class(resource: Resource, scope: _Scope) -> Iterator[Pin]:
     data = resource.data
     provisioner = _scalar(data.get("provisioner"))
-    hint = _known(provisioner) or provider
+    hint = _known(provisioner) or scope.provider
     topologies = data.get("allowedTopologies")
     if isinstance(topologies, list):
         for i, topology in enumerate(topologies):
@@ -308,7 +316,7 @@ def _storage_class(resource: Resource, provider: str | None) -> Iterator[Pin]:
             for j, expression in enumerate(expressions):
                 key = get(expression, ("key",))
                 values = get(expression, ("values",))
-                if not is_location_key(key) or not isinstance(values, list):
+                if not scope.location_key(key) or not isinstance(values, list):
                     continue
                 for k, value in enumerate(values):
                     path = ("allowedTopologies", i, "matchLabelExpressions", j, "values", k)
@@ -344,8 +352,8 @@ def _storage_class(resource: Resource, provider: str | None) -> Iterator[Pin]:
         )
 
 
-def _persistent_volume(resource: Resource, provider: str | None) -> Iterator[Pin]:
-    hint = _known(_scalar(get(resource.data, ("spec", "csi", "driver")))) or provider
+def _persistent_volume(resource: Resource, scope: _Scope) -> Iterator[Pin]:
+    hint = _known(_scalar(get(resource.data, ("spec", "csi", "driver")))) or scope.provider
     terms = get(resource.data, ("spec", "nodeAffinity", "required", "nodeSelectorTerms"))
     if isinstance(terms, list):
         for i, term in enumerate(terms):
@@ -357,9 +365,10 @@ def _persistent_volume(resource: Resource, provider: str | None) -> Iterator[Pin
                 resource,
                 ("spec", "nodeAffinity", "required", "nodeSelectorTerms", i),
                 hint,
+                scope.keys,
             )
     for key, value in resource.labels.items():
-        if is_location_key(key):
+        if scope.location_key(key):
             yield from _pin(
                 "storage", value, key, f"label {key}", resource, ("metadata", "labels", key), hint
             )
@@ -389,20 +398,30 @@ def _persistent_volume(resource: Resource, provider: str | None) -> Iterator[Pin
 # -- endpoints ----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def region_name(name: str) -> bool:
     """An env name or ConfigMap key whose value is a region or zone (`s3.region` counts)."""
-    normal = re.sub(r"[^A-Z0-9]", "_", name.upper())
+    # cached: the same few names (AWS_REGION, LOG_LEVEL, ...) come back in every workload
+    normal = _NOT_ALNUM.sub("_", name.upper())
     return normal in REGION_NAMES or _REGION_NAME.match(normal) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_name(name: str) -> bool:
+    """A name whose bare host values count (DB_HOST, KAFKA_BOOTSTRAP, ...)."""
+    return _HOST_NAME.search(name.upper()) is not None
 
 
 def hosts(value: str, bare: bool = True) -> list[str]:
     """The host names in a literal value: URLs (any scheme, `jdbc:postgresql://`), and with
     `bare` host names and `host:port` lists; not IP addresses, file names, e-mail addresses or
     in-cluster names (`*.svc`, `*.cluster.local`)."""
+    if "." not in value:
+        return []  # every host this finds has a dot (_HOST): most values have none
     if "\n" in value or _TEMPLATE.search(value):
         return []
     found: list[str] = []
-    for token in re.split(r"[\s,;]+", value.strip()):
+    for token in _TOKEN_SPLIT.split(value.strip()):
         if not token:
             continue
         if "://" in token:
@@ -412,7 +431,7 @@ def hosts(value: str, bare: bool = True) -> list[str]:
             continue
         else:
             rest = token
-        host = re.split(r"[/:?#\[\]]", rest, maxsplit=1)[0].lower().rstrip(".")
+        host = _HOST_END.split(rest, maxsplit=1)[0].lower().rstrip(".")
         if not _HOST.match(host) or host.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
             continue
         if host.endswith(_CLUSTER_LOCAL):
@@ -426,36 +445,47 @@ def _setting(
     name: str, value: Any, label: str, resource: Resource, path: Path, hint: str | None
 ) -> Iterator[Pin]:
     """A literal value named `name`: a region setting, or a value holding host names."""
+    if not isinstance(value, str):
+        return
     text = _scalar(value)
-    if text is None or not isinstance(value, str):
+    if text is None:
         return
     if region_name(name):
         if _REGION_VALUE.match(text) and text.lower() not in _NO_REGION:
             yield from _pin("endpoint", text, name, f"{label} {name}", resource, path, hint)
         return
-    for host in hosts(value, bare=_HOST_NAME.search(name.upper()) is not None):
+    for host in hosts(value, bare=_host_name(name)):
         yield from _pin(
             "endpoint", host, "hostname", f"{label} {name}", resource, path, hint, is_host=True
         )
 
 
+def _may_place(name: str, value: Any) -> bool:
+    """False when _setting(name, value, ...) yields nothing for sure: it reads only strings,
+    as a region under a region name or else as host names, which all have a dot. Told without
+    starting a generator for each of the many values that place nothing."""
+    return isinstance(value, str) and ("." in value or region_name(name))
+
+
 def _env(resource: Resource, provider: str | None) -> Iterator[Pin]:
     for container_path, container in containers(resource):
         for var in env(container_path, container):
-            if var.config_map is None and var.value is not None:
+            if var.config_map is None and _may_place(var.name, var.value):
                 yield from _setting(var.name, var.value, "env", resource, var.path, provider)
 
 
-def _config_map(resource: Resource, provider: str | None) -> Iterator[Pin]:
+def _config_map(resource: Resource, scope: _Scope) -> Iterator[Pin]:
+    provider = scope.provider
     data = resource.data.get("data")
     if not isinstance(data, dict):
         return
     for key, value in data.items():
-        if isinstance(key, str):
+        if isinstance(key, str) and _may_place(key, value):
             yield from _setting(key, value, "ConfigMap key", resource, ("data", key), provider)
 
 
-def _external_name(resource: Resource, provider: str | None) -> Iterator[Pin]:
+def _external_name(resource: Resource, scope: _Scope) -> Iterator[Pin]:
+    provider = scope.provider
     if get(resource.data, ("spec", "type")) != "ExternalName":
         return
     name = _scalar(get(resource.data, ("spec", "externalName")))
@@ -477,7 +507,10 @@ def _external_name(resource: Resource, provider: str | None) -> Iterator[Pin]:
 # -- infrastructure -----------------------------------------------------------------------------
 
 
-def _karpenter(resource: Resource, provider: str | None) -> Iterator[Pin]:
+def _karpenter(resource: Resource, scope: _Scope) -> Iterator[Pin]:
+    if not resource.api_version.startswith("karpenter.sh/"):
+        return
+    provider = scope.provider
     if resource.kind == "NodePool":
         base: Path = ("spec", "template", "spec")
         ref = get(resource.data, (*base, "nodeClassRef"))
@@ -493,6 +526,7 @@ def _karpenter(resource: Resource, provider: str | None) -> Iterator[Pin]:
         resource,
         base,
         hint,
+        scope.keys,
     )
 
 
@@ -500,7 +534,7 @@ def _karpenter(resource: Resource, provider: str | None) -> Iterator[Pin]:
 _NODE_CLASSES = (("aws", "aws"), ("ec2nodeclass", "aws"), ("azure", "azure"), ("aks", "azure"))
 
 
-def _capi(resource: Resource) -> Iterator[Pin]:
+def _capi(resource: Resource, scope: _Scope) -> Iterator[Pin]:
     field, provider = CAPI_CLUSTERS[resource.kind]
     yield from _pin(
         "required",
@@ -513,7 +547,7 @@ def _capi(resource: Resource) -> Iterator[Pin]:
     )
 
 
-def _hetzner_cluster(resource: Resource) -> Iterator[Pin]:
+def _hetzner_cluster(resource: Resource, scope: _Scope) -> Iterator[Pin]:
     regions = get(resource.data, ("spec", "controlPlaneRegions"))
     if isinstance(regions, list):
         for i, value in enumerate(regions):
@@ -526,3 +560,17 @@ def _hetzner_cluster(resource: Resource) -> Iterator[Pin]:
                 ("spec", "controlPlaneRegions", i),
                 "hetzner",
             )
+
+
+# what pins each kind can carry: one lookup per resource instead of a chain of comparisons
+_READERS: dict[str, Callable[[Resource, _Scope], Iterator[Pin]]] = {
+    **{kind: _workload for kind in WORKLOAD_KINDS},
+    "StorageClass": _storage_class,
+    "PersistentVolume": _persistent_volume,
+    "ConfigMap": _config_map,
+    "Service": _external_name,
+    "NodePool": _karpenter,
+    "Provisioner": _karpenter,
+    **{kind: _capi for kind in CAPI_CLUSTERS},
+    "HetznerCluster": _hetzner_cluster,
+}

@@ -15,17 +15,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from netlint.checks.locality.model import Location, Pin, Resolution
+from netlint.checks.patterns import LazyPattern, lazy
 
 CATALOG = "regions"
+_COUNTRY = lazy(r"[A-Z]{2}")
 
 
 class RegionCatalogError(ValueError):
     """rules/data/regions.yaml does not have the expected shape."""
 
 
+# a pattern of the catalog: compiled at once when the catalog is checked, on first use in a run
+# over the shipped data (checked by the tests; its 40-odd patterns take 10 ms to compile, and a
+# run needs few of them: most values are region codes, looked up without any pattern)
+Pattern = re.Pattern[str] | LazyPattern
+
+
 @dataclass(frozen=True)
 class _Host:
-    pattern: re.Pattern[str]
+    pattern: Pattern
     note: str  # set: the host names no region (unknown locality, not foreign)
 
 
@@ -34,7 +42,7 @@ class _Provider:
     name: str
     regions: Mapping[str, Location]  # lower-case code -> location
     keys: Mapping[str, str]  # lower-case short code -> lower-case region code
-    zones: tuple[re.Pattern[str], ...]
+    zones: tuple[Pattern, ...]
     hosts: tuple[_Host, ...]
 
 
@@ -61,7 +69,9 @@ def _map(data: Any, where: str) -> dict[str, Any]:
     return {str(k): v for k, v in data.items()}
 
 
-def _compile(pattern: Any, where: str) -> re.Pattern[str]:
+def _compile(pattern: Any, where: str, checked: bool) -> Pattern:
+    if not checked:
+        return lazy(str(pattern), re.IGNORECASE)
     try:
         return re.compile(str(pattern), re.IGNORECASE)
     except re.error as error:
@@ -78,8 +88,9 @@ def _provider_names(data: Any, where: str, providers: Iterable[str]) -> dict[str
     return result
 
 
-def parse_catalog(data: Any) -> Catalog:
-    """Check the shape of regions.yaml and build the lookup tables."""
+def parse_catalog(data: Any, *, check_patterns: bool = True) -> Catalog:
+    """Check the shape of regions.yaml and build the lookup tables. Without `check_patterns`
+    the patterns are compiled on first use and not checked (for data checked before)."""
     top = _map(data, "regions.yaml")
     jur = _map(top.get("jurisdictions"), "jurisdictions")
     eea = {str(k): str(v) for k, v in _map(jur.get("eea"), "jurisdictions.eea").items()}
@@ -97,7 +108,7 @@ def parse_catalog(data: Any) -> Catalog:
     names.update(adequacy)
     names.update({code: name for code, (name, _) in conditional.items()})
     for code in names:
-        if not re.fullmatch(r"[A-Z]{2}", code):
+        if not _COUNTRY.fullmatch(code):
             raise RegionCatalogError(f"country code {code!r} is not ISO 3166-1 alpha-2")
     if set(eea) & set(adequacy):
         raise RegionCatalogError("jurisdictions: a country is both EEA and adequacy")
@@ -124,17 +135,18 @@ def parse_catalog(data: Any) -> Catalog:
                 raise RegionCatalogError(f"{where}.keys.{short}: unknown region {region}")
             keys[short.lower()] = str(region).lower()
         zones = tuple(
-            _compile(p, f"{where}.zones[{i}]") for i, p in enumerate(entry.get("zones") or [])
+            _compile(p, f"{where}.zones[{i}]", check_patterns)
+            for i, p in enumerate(entry.get("zones") or [])
         )
         hosts = []
         for i, host in enumerate(entry.get("hosts") or []):
             spec = _map(host, f"{where}.hosts[{i}]")
-            pattern = _compile(spec.get("pattern"), f"{where}.hosts[{i}]")
+            pattern = _compile(spec.get("pattern"), f"{where}.hosts[{i}]", check_patterns)
             note = str(spec.get("note") or "")
-            if not note and not ({"region", "key"} & set(pattern.groupindex)):
+            if check_patterns and not note and not ({"region", "key"} & set(pattern.groupindex)):
                 raise RegionCatalogError(f"{where}.hosts[{i}]: needs a region group or a note")
             hosts.append(_Host(pattern, note))
-        for i, zone in enumerate(zones):
+        for i, zone in enumerate(zones if check_patterns else ()):
             if not ({"region", "key"} & set(zone.groupindex)):
                 raise RegionCatalogError(f"{where}.zones[{i}]: needs a region or key group")
         providers[name] = _Provider(name, regions, keys, zones, tuple(hosts))
@@ -175,7 +187,9 @@ def catalog() -> Catalog:
 def _catalog(override: str) -> Catalog:
     from netlint.custom.catalogs import merged
 
-    return parse_catalog(merged(CATALOG, override))
+    # the shipped catalog is checked by the tests (test_regions); a config's entries are
+    # checked here as at config load
+    return parse_catalog(merged(CATALOG, override), check_patterns=bool(override))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,13 +284,14 @@ def resolve_region(region: str, provider: str | None) -> Resolution:
     return Resolution((found,))
 
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_SCHEME = lazy(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_PATH_START = lazy(r"[/?#]")
 
 
 def host_name(value: str) -> str:
     """The bare lower-case host of a URL or host:port: no scheme, userinfo, port, path."""
     text = _SCHEME.sub("", value.strip())
-    text = re.split(r"[/?#]", text, maxsplit=1)[0]
+    text = _PATH_START.split(text, maxsplit=1)[0]
     text = text.rsplit("@", 1)[-1]
     if text.startswith("["):  # IPv6 literal
         return text.split("]", 1)[0].lstrip("[").lower()

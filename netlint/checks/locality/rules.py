@@ -17,7 +17,16 @@ def _pins(ctx: RunContext) -> list[tuple[Pin, Resolution]]:
 
     found = ctx.cache.get("locality.pins")
     if found is None:
-        found = [(pin, resolve(pin)) for pin in pins(ctx)]
+        # a resolution depends on these fields only (and the catalog, fixed for the run): the
+        # same region in many workloads is looked up once
+        seen: dict[tuple[bool, str, str, str | None], Resolution] = {}
+        found = []
+        for pin in pins(ctx):
+            fact = (pin.is_host, pin.value, pin.key, pin.provider_hint)
+            resolution = seen.get(fact)
+            if resolution is None:
+                resolution = seen[fact] = resolve(pin)
+            found.append((pin, resolution))
         ctx.cache["locality.pins"] = found
     result: list[tuple[Pin, Resolution]] = found
     return result
@@ -54,8 +63,10 @@ def _outside(ctx: RunContext, kinds: tuple[str, ...]) -> Iterator[tuple[Pin, Loc
 
     allowed = _allowed(ctx)
     for pin, resolution in _pins(ctx):
+        if pin.kind not in kinds:
+            continue
         location = single(resolution)
-        if pin.kind not in kinds or location is None:
+        if location is None:
             continue
         ok, why = status(location.country, allowed)
         if not ok:

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from ruamel.yaml.nodes import MappingNode, Node
 
 from netlint.checks.k8s import parse_int
+from netlint.checks.mtu import ANTREA_CONF_KEY
 from netlint.checks.mtu.ini import Embedded, YamlEntry, embedded, mapping_entries, yaml_mapping
 from netlint.checks.mtu.model import Encap, Family, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import label, overhead
@@ -38,7 +39,7 @@ from netlint.checks.mtu.values import read_mtu
 from netlint.context import RunContext
 
 CNI = "antrea"
-CONF_KEY = "antrea-agent.conf"
+CONF_KEY = ANTREA_CONF_KEY
 LABEL = "antrea-agent.conf defaultMTU"
 # Antrea compares these case-insensitively (strings.EqualFold in GetTrafficEncapModeFromStr /
 # GetTrafficEncryptionModeFromStr)

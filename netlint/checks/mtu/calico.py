@@ -28,7 +28,6 @@ Facts read from the vendors' code (verified, see the issue notes):
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +49,7 @@ from netlint.checks.mtu.group import attach
 from netlint.checks.mtu.model import Encap, Family, Install, Knob, Meaning, Violation, Where
 from netlint.checks.mtu.profile import overhead
 from netlint.checks.mtu.values import read_mtu
+from netlint.checks.patterns import lazy
 from netlint.context import RunContext
 from netlint.model import Fix, Path, Related, Resource
 
@@ -87,9 +87,9 @@ OFF_SWITCHES: tuple[tuple[str, str, tuple[str, Family]], ...] = (
     ("vxlanEnabled", "FELIX_VXLANENABLED", ("vxlan", "ipv4")),
 )
 
-_CNI_MTU = re.compile(r'\\?"mtu\\?"\s*:\s*(\d+)')
-_NET_CONF_TYPE = re.compile(r'\\?"(?i:type)\\?"\s*:\s*\\?"([^"\\]*)')
-_NET_CONF_MTU = re.compile(r'\\?"(?i:mtu)\\?"\s*:\s*"?(\w+)')
+_CNI_MTU = lazy(r'\\?"mtu\\?"\s*:\s*(\d+)')
+_NET_CONF_TYPE = lazy(r'\\?"(?i:type)\\?"\s*:\s*\\?"([^"\\]*)')
+_NET_CONF_MTU = lazy(r'\\?"(?i:mtu)\\?"\s*:\s*"?(\w+)')
 
 
 @dataclass

@@ -14,14 +14,16 @@ from typing import Any
 from ruamel.yaml.nodes import ScalarNode
 
 from netlint.checks.k8s import EnvVar, containers, env, get
+from netlint.checks.mtu import CALICO_CONFIG_MAPS
+from netlint.checks.patterns import LazyPattern, lazy
 from netlint.load import node_span
 from netlint.model import Path, Resource, Span
 from netlint.positions import resolve
 
 # the calico/node image, not calico/node-driver-registrar (CSI) or calico/node-windows
-_NODE_IMAGE = re.compile(r"(?:^|/)calico/node(?:[:@]|$)")
+_NODE_IMAGE = lazy(r"(?:^|/)calico/node(?:[:@]|$)")
 CALICO_GROUPS = frozenset({"projectcalico.org", "crd.projectcalico.org"})
-CONFIG_MAP_NAMES = ("calico-config", "canal-config")
+CONFIG_MAP_NAMES = CALICO_CONFIG_MAPS
 # Felix's BoolParam accepts these (case-insensitive); anything else is false.
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f"})
@@ -120,7 +122,9 @@ class TextMatch:
     span: Span
 
 
-def find_in_scalar(resource: Resource, path: Path, pattern: re.Pattern[str]) -> TextMatch | None:
+def find_in_scalar(
+    resource: Resource, path: Path, pattern: re.Pattern[str] | LazyPattern
+) -> TextMatch | None:
     """Group 1 of the first match of `pattern` in the source lines of the scalar at `path`
     (a JSON document in a ConfigMap value, block or quoted), with its exact span."""
     _, node, depth = resolve(resource.node, path)

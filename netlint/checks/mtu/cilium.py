@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.checks.k8s import get, parse_int
+from netlint.checks.mtu import CILIUM_CONFIG_MAP, CILIUM_NODE_CONFIG
 from netlint.checks.mtu.group import attach
 from netlint.checks.mtu.model import Encap, Family, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import overhead
@@ -33,8 +34,8 @@ from netlint.context import RunContext
 from netlint.model import Fix, Path, Related, Resource
 
 CNI = "cilium"
-CONFIG_MAP = "cilium-config"
-NODE_CONFIG = "CiliumNodeConfig"
+CONFIG_MAP = CILIUM_CONFIG_MAP
+NODE_CONFIG = CILIUM_NODE_CONFIG
 TUNNEL_PROTOCOLS = ("vxlan", "geneve")
 # strconv.ParseBool, as the agent reads boolean flags
 TRUE = ("1", "t", "true")

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from ruamel.yaml.nodes import ScalarNode
 
 from netlint.checks.k8s import digits_int
-from netlint.checks.mtu import jsontext
+from netlint.checks.mtu import FLANNEL_KEY, jsontext
 from netlint.checks.mtu.model import Encap, Family, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import label as label_of
 from netlint.checks.mtu.profile import overhead
@@ -31,7 +31,7 @@ from netlint.model import Resource
 from netlint.positions import resolve
 
 CNI = "flannel"
-KEY = "net-conf.json"
+KEY = FLANNEL_KEY
 CONFIG_MAP = "kube-flannel-cfg"
 # backends that read Backend.MTU (the others ignore it)
 MTU_BACKENDS = ("vxlan", "wireguard")

@@ -8,7 +8,6 @@ finding lands on the real line inside a block scalar, in LF and CRLF files alike
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from netlint.checks.k8s import get
+from netlint.checks.patterns import lazy
 from netlint.load import load_text, node_span
 from netlint.model import Path, Resource, SourceFile, Span
 from netlint.positions import resolve
@@ -130,8 +130,8 @@ def _tag(node: Node) -> str:
 
 # --- gcfg INI (ovnkube.conf) ------------------------------------------------------------------
 
-_SECTION = re.compile(r'^\s*\[\s*([A-Za-z0-9_.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
-_NAME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_-]*)\s*")
+_SECTION = lazy(r'^\s*\[\s*([A-Za-z0-9_.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
+_NAME = lazy(r"^\s*([A-Za-z][A-Za-z0-9_-]*)\s*")
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ from typing import Any, Literal
 
 from ruamel.yaml.nodes import ScalarNode
 
+from netlint.checks.patterns import lazy
 from netlint.model import SourceFile, Span
 
 Kind = Literal["object", "array", "string", "number", "true", "false", "null"]
 
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_NUMBER = lazy(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_INTEGER = lazy(r"-?(?:0|[1-9][0-9]*)")
 _WHITESPACE = " \t\n\r"
 _MAX_DEPTH = 200  # a flannel config is 3 levels deep; deeper input is not worth recursing into
 

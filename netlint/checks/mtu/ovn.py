@@ -26,15 +26,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netlint.checks.k8s import WORKLOAD_KINDS, containers, env, get
-from netlint.checks.mtu.ini import Flag, IniEntry, embedded, flags, last_flag, parse_ini
+from netlint.checks.k8s import env, get, workload_containers
 from netlint.checks.mtu.model import Encap, Family, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import overhead
 from netlint.checks.mtu.values import read_mtu
 from netlint.context import RunContext
 from netlint.model import Fix, Path, Resource
+
+if TYPE_CHECKING:
+    from netlint.checks.mtu.ini import Flag, IniEntry
+
+# netlint.checks.mtu.ini is imported where an install is read: every run looks for OVN, few
+# hold it
 
 OVNK = "ovn-kubernetes"
 KUBE_OVN = "kube-ovn"
@@ -62,8 +67,10 @@ def collect(ctx: RunContext) -> Iterator[Install]:
             inst = _openshift(network, ovnk_family)
             if inst is not None:
                 yield inst
-    for resource in ctx.index.of_kind(*WORKLOAD_KINDS):
-        yield from _workload(resource, ovnk_family, kube_ovn_family)
+    for resource, cpath, container in workload_containers(ctx):
+        found = _container(resource, cpath, container, ovnk_family, kube_ovn_family)
+        if found is not None:
+            yield found
 
 
 def _title(cni: str, resource: Resource, kind: bool = False) -> str:
@@ -112,6 +119,8 @@ def _judged(inst: Install, candidates: list[_Candidate], family: Family) -> list
 
 def _ovnkube_conf(cm: Resource, family: Family) -> Install:
     inst = Install(OVNK, _title(OVNK, cm), cm)
+    from netlint.checks.mtu.ini import embedded, parse_ini
+
     conf = embedded(cm, ("data", "ovnkube.conf"))
     if conf is None:
         return inst
@@ -189,14 +198,13 @@ def _openshift(network: Resource, family: Family) -> Install | None:
 def _is_kube_ovn(resource: Resource, container: dict[str, Any]) -> bool:
     if resource.name == "kube-ovn-cni" and container.get("name") == "cni-server":
         return True
-    words = [
-        w
-        for key in ("command", "args")
-        if isinstance(container.get(key), list)
-        for w in container[key]
-        if isinstance(w, str)
-    ]
-    return any(w.endswith("start-cniserver.sh") for w in words)
+    for key in ("command", "args"):
+        words = container.get(key)
+        if isinstance(words, list):
+            for w in words:
+                if isinstance(w, str) and w.endswith("start-cniserver.sh"):
+                    return True
+    return False
 
 
 def _is_ovnkube(container: dict[str, Any]) -> bool:
@@ -208,16 +216,18 @@ def _is_ovnkube(container: dict[str, Any]) -> bool:
     )
 
 
-def _workload(
-    resource: Resource, ovnk_family: Family, kube_ovn_family: Family
-) -> Iterator[Install]:
-    for cpath, container in containers(resource, init=False):
-        if _is_kube_ovn(resource, container):
-            yield _kube_ovn(resource, cpath, container, kube_ovn_family)
-        elif _is_ovnkube(container):
-            inst = _ovnkube_workload(resource, cpath, container, ovnk_family)
-            if inst is not None:
-                yield inst
+def _container(
+    resource: Resource,
+    cpath: Path,
+    container: dict[str, Any],
+    ovnk_family: Family,
+    kube_ovn_family: Family,
+) -> Install | None:
+    if _is_kube_ovn(resource, container):
+        return _kube_ovn(resource, cpath, container, kube_ovn_family)
+    if _is_ovnkube(container):
+        return _ovnkube_workload(resource, cpath, container, ovnk_family)
+    return None
 
 
 def _flag_candidate(found: Flag | None, resource: Resource) -> _Candidate | None:
@@ -238,6 +248,8 @@ def _ovnkube_workload(
         if var.name == "OVN_MTU" and var.config_map is None and var.value is not None:
             fix = Fix("set env OVN_MTU", var.path, var.value)
             candidates.append(_Candidate("env OVN_MTU", var.value, Where(resource, var.path), fix))
+    from netlint.checks.mtu.ini import flags, last_flag
+
     found = _flag_candidate(last_flag(list(flags(resource, cpath, container)), "mtu"), resource)
     if found is not None:
         candidates.append(found)
@@ -259,6 +271,8 @@ def _kube_ovn(
     resource: Resource, cpath: Path, container: dict[str, Any], family: Family
 ) -> Install:
     inst = Install(KUBE_OVN, _title(KUBE_OVN, resource, kind=True), resource)
+    from netlint.checks.mtu.ini import flags, last_flag
+
     found = list(flags(resource, cpath, container))
     candidate = _flag_candidate(last_flag(found, "mtu"), resource)
     if candidate is None:

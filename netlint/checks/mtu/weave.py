@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netlint.checks.k8s import WORKLOAD_KINDS, EnvVar, config_map_value, containers, env
-from netlint.checks.mtu.ini import flags, last_flag
+from netlint.checks.k8s import EnvVar, config_map_value, env, workload_containers
 from netlint.checks.mtu.model import Encap, Install, Knob, Violation, Where
 from netlint.checks.mtu.profile import overhead
 from netlint.checks.mtu.values import read_mtu
@@ -44,10 +43,9 @@ def _is_weave(resource: Resource, container: dict[str, Any]) -> bool:
 
 
 def collect(ctx: RunContext) -> Iterator[Install]:
-    for resource in ctx.index.of_kind(*WORKLOAD_KINDS):
-        for cpath, container in containers(resource, init=False):
-            if _is_weave(resource, container):
-                yield _install(ctx, resource, cpath, container)
+    for resource, cpath, container in workload_containers(ctx):
+        if _is_weave(resource, container):
+            yield _install(ctx, resource, cpath, container)
 
 
 def _install(
@@ -62,6 +60,8 @@ def _install(
         knob = _env_knob(ctx, inst, resource, mtu)
         if knob is not None:
             knobs.append(knob)
+    from netlint.checks.mtu.ini import flags, last_flag  # here: few runs hold Weave
+
     flag = last_flag(list(flags(resource, cpath, container)), "mtu")
     if flag is not None and flag.value is not None:
         where = Where(resource, flag.path)
