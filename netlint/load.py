@@ -24,6 +24,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag as _Tag
 
 from netlint.model import Document, SourceFile, Span
+from netlint.unread import document_starts, has_break, has_line_start
 
 # Problem codes produced while loading (the NL0xx checks turn them into findings).
 SYNTAX = "syntax"
@@ -34,7 +35,6 @@ LIMIT = "limit"
 REFUSED = "refused"  # a whole file not read (too big); see api.read_file
 
 _DOC_START = re.compile(r"^---(?=[ \t]|$)", re.M)
-_DIRECTIVE = re.compile(r"^%", re.M)
 _ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
 _TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
@@ -243,8 +243,8 @@ def load_text(
     lazy = (
         not keep_nodes
         and plain
-        and _DIRECTIVE.search(composed) is None
-        and _ODD_BREAK.search(composed) is None  # every line break is `\n` or `\r\n`
+        and not has_line_start(composed, "%")
+        and not has_break(composed, _ODD_BREAK)  # every line break is `\n` or `\r\n`
     )
     with _fast_nodes():
         while True:
@@ -1001,7 +1001,7 @@ def _attach_sources(out: LoadedFile, text: str) -> None:
         return
     lines = _lines_of(text, [m.start() for m in found])
     marks = list(zip(lines, (m.group(1) for m in found), strict=True))
-    seps = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
+    seps = _lines_of(text, document_starts(text))
     out.sources = SourceMarks(tuple(marks), tuple(seps))
     out.documents = [
         _with_source(doc, source) if (source := out.sources.at(_start_line(doc))) else doc
