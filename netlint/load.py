@@ -15,14 +15,16 @@ import functools
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.tag import Tag as _Tag
 
 from netlint.model import Document, SourceFile, Span
+from netlint.unread import document_starts, has_break, has_line_start
 
 # Problem codes produced while loading (the NL0xx checks turn them into findings).
 SYNTAX = "syntax"
@@ -33,7 +35,6 @@ LIMIT = "limit"
 REFUSED = "refused"  # a whole file not read (too big); see api.read_file
 
 _DOC_START = re.compile(r"^---(?=[ \t]|$)", re.M)
-_DIRECTIVE = re.compile(r"^%", re.M)
 _ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
 _TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
@@ -58,7 +59,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 # nesting (a segfault no exception handler can catch); files nested deeper than this bound are
 # refused before parsing. Real manifests stay far below 100 levels.
 PARSER_DEPTH_BOUND = 5000
-_DEEP_BLOCK = re.compile(rf"^[ \t?:-]{{{PARSER_DEPTH_BOUND},}}", re.M)
+# a line that starts with that many columns of indentation or indicators; searched as `\n` and
+# the run (a literal first character lets the regex engine skip ahead: three times faster than
+# `^` in multi-line mode), plus a match at the start of the text
+_DEEP_BLOCK = re.compile(rf"[ \t?:-]{{{PARSER_DEPTH_BOUND}}}")
+_DEEP_LINE = re.compile(rf"\n[ \t?:-]{{{PARSER_DEPTH_BOUND}}}")
 _BRACKET = re.compile(r"[\[\]{}]")
 
 
@@ -68,9 +73,11 @@ def _too_deep(text: str) -> int | None:
     nesting that many brackets; only bracket-heavy files get a full scan."""
     if len(text) < PARSER_DEPTH_BOUND:
         return None
-    m = _DEEP_BLOCK.search(text)
+    if _DEEP_BLOCK.match(text) is not None:
+        return 0
+    m = _DEEP_LINE.search(text)
     if m is not None:
-        return m.start()
+        return m.start() + 1
     if text.count("[") + text.count("{") < PARSER_DEPTH_BOUND:
         return None
     depth = 0
@@ -236,58 +243,59 @@ def load_text(
     lazy = (
         not keep_nodes
         and plain
-        and _DIRECTIVE.search(composed) is None
-        and _ODD_BREAK.search(composed) is None  # every line break is `\n` or `\r\n`
+        and not has_line_start(composed, "%")
+        and not has_break(composed, _ODD_BREAK)  # every line break is `\n` or `\r\n`
     )
-    while True:
-        try:
-            loader = loader_class(chunk)
-        except UnicodeEncodeError as exc:  # lone surrogates: text that no bytes decode to
-            out.problems.append(_unencodable(chunk, exc))
-            break
-        try:
-            while loader.check_node():
-                node = loader.get_node()
-                if _is_empty(node):
-                    continue
-                if index >= limits.max_documents_per_file:
-                    out.problems.append(too_many_documents(node, limits, index))
-                    break
-                nodes += _add_document(out, node, index, limits, has_braces, nodes, plain)
-                if lazy and out.documents and out.documents[-1].index == index:
-                    _forget(out, node, composed, offset_line, pos)
-                index += 1
-            break
-        except (MarkedYAMLError, YAMLError) as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = mark.line if mark is not None else 0
-            col = mark.column if mark is not None else 0
-            if mark is None and isinstance(getattr(exc, "position", None), int):
-                line, col = _reader_position(chunk, getattr(exc, "position", 0))
-            line, col = _on_a_line(out.file.lines, line, col)
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            context = getattr(exc, "context", None)
-            message = f"{problem} ({context})" if context else str(problem)
-            out.problems.append(
-                Problem(
-                    SYNTAX,
-                    Span(line + 1, col + 1, line + 1, col + 2),
-                    message,
-                    key=f"{message}|{_line(text, line).strip()}",
-                    doc_index=index,
-                )
-            )
-            index += 1
-            resume = _next_document_start(composed, line, offset_line)
-            if resume is None:
+    with _fast_nodes():
+        while True:
+            try:
+                loader = loader_class(chunk)
+            except UnicodeEncodeError as exc:  # lone surrogates: text that no bytes decode to
+                out.problems.append(_unencodable(chunk, exc))
                 break
-            offset_line, pos = resume
-            # Newlines in front keep every mark's line number true for the resumed parse.
-            chunk = "\n" * offset_line + composed[pos:]
-        finally:
-            with contextlib.suppress(Exception):
-                loader.dispose()
-            _release(loader)
+            try:
+                while loader.check_node():
+                    node = loader.get_node()
+                    if _is_empty(node):
+                        continue
+                    if index >= limits.max_documents_per_file:
+                        out.problems.append(too_many_documents(node, limits, index))
+                        break
+                    nodes += _add_document(out, node, index, limits, has_braces, nodes, plain)
+                    if lazy and out.documents and out.documents[-1].index == index:
+                        _forget(out, node, composed, offset_line, pos)
+                    index += 1
+                break
+            except (MarkedYAMLError, YAMLError) as exc:
+                mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+                line = mark.line if mark is not None else 0
+                col = mark.column if mark is not None else 0
+                if mark is None and isinstance(getattr(exc, "position", None), int):
+                    line, col = _reader_position(chunk, getattr(exc, "position", 0))
+                line, col = _on_a_line(out.file.lines, line, col)
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                context = getattr(exc, "context", None)
+                message = f"{problem} ({context})" if context else str(problem)
+                out.problems.append(
+                    Problem(
+                        SYNTAX,
+                        Span(line + 1, col + 1, line + 1, col + 2),
+                        message,
+                        key=f"{message}|{_line(text, line).strip()}",
+                        doc_index=index,
+                    )
+                )
+                index += 1
+                resume = _next_document_start(composed, line, offset_line)
+                if resume is None:
+                    break
+                offset_line, pos = resume
+                # Newlines in front keep every mark's line number true for the resumed parse.
+                chunk = "\n" * offset_line + composed[pos:]
+            finally:
+                with contextlib.suppress(Exception):
+                    loader.dispose()
+                _release(loader)
     if has_braces and any(p.code == SYNTAX for p in out.problems):
         _templates_behind_syntax_errors(out, text)
     if "# Source:" in text:
@@ -340,12 +348,15 @@ def _loader_class() -> Any:
         return CSafeLoader
     implicit_resolvers = Resolver.yaml_implicit_resolvers
     # first character -> ((tag, regexp.match), ...), bound on first use: ruamel's regexps are
-    # lazy wrappers that forward every attribute access through Python code
+    # lazy wrappers that forward every attribute access through Python code. One Tag object per
+    # tag, so the builder can tell the common tags by identity (_Builder._lean_mapping).
     table: dict[str, tuple[tuple[Any, Any], ...]] = {}
+    tags: dict[str, Any] = {}
 
     def matchers(first: str) -> tuple[tuple[Any, Any], ...]:
         found = table[first] = tuple(
-            (Tag(suffix=tag), regexp.match) for tag, regexp in implicit_resolvers.get(first, ())
+            (tags.setdefault(tag, Tag(suffix=tag)), regexp.match)
+            for tag, regexp in implicit_resolvers.get(first, ())
         )
         return found
 
@@ -354,14 +365,17 @@ def _loader_class() -> Any:
     mapping_tag = CSafeLoader.DEFAULT_MAPPING_TAG
 
     class SafeResolvingLoader(CSafeLoader):
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            return None
-
-        def ascend_resolver(self) -> None:
-            return None
+        # The composer calls `descend_resolver(parent, index)` before and `ascend_resolver()`
+        # after every node; with no path resolvers both do nothing. A builtin type as a class
+        # attribute is not bound to the instance, so these are calls into C that build a
+        # throwaway slice and return the empty tuple: no Python frame per node.
+        descend_resolver = slice  # type: ignore[assignment]
+        ascend_resolver = tuple  # type: ignore[assignment]
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is ScalarNode:
+            # `kind` is the class the composer is about to build: ruamel's, or netlint's
+            # while `_fast_nodes` is in effect
+            if kind is FastScalarNode or kind is ScalarNode:
                 if implicit[0]:
                     first = value[:1]
                     found = table.get(first)
@@ -369,13 +383,137 @@ def _loader_class() -> Any:
                         if match(value):
                             return tag
                 return scalar_tag
-            if kind is SequenceNode:
+            if kind is FastSequenceNode or kind is SequenceNode:
                 return sequence_tag
-            if kind is MappingNode:
+            if kind is FastMappingNode or kind is MappingNode:
                 return mapping_tag
             return None
 
     return SafeResolvingLoader
+
+
+def _str_tag() -> Any:
+    """The Tag object of implicitly typed strings, as the loader's `resolve` returns it."""
+    return _loader_class().DEFAULT_SCALAR_TAG
+
+
+# ---- node classes -----------------------------------------------------------------------------
+# ruamel's node classes build every node through two Python `__init__` frames with keyword
+# arguments (ScalarNode -> Node): a fifth of the load time. These subclasses set the same slots
+# to the same values in one frame; while netlint composes (`_fast_nodes`) the C composer's module
+# is pointed at them. Being subclasses, every `isinstance` test elsewhere holds.
+
+
+class FastScalarNode(ScalarNode):
+    __slots__ = ()
+
+    def __init__(
+        self,
+        tag: Any,
+        value: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        style: Any = None,
+        comment: Any = None,
+        anchor: Any = None,
+    ) -> None:
+        self.ctag = tag if isinstance(tag, _Tag) else _Tag(suffix=tag)
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
+        self.style = style
+
+
+class FastSequenceNode(SequenceNode):
+    __slots__ = ()
+
+    def __init__(
+        self,
+        tag: Any,
+        value: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        flow_style: Any = None,
+        comment: Any = None,
+        anchor: Any = None,
+    ) -> None:
+        self.ctag = tag if isinstance(tag, _Tag) else _Tag(suffix=tag)
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
+        self.flow_style = flow_style
+
+
+class FastMappingNode(MappingNode):
+    __slots__ = ()
+
+    def __init__(
+        self,
+        tag: Any,
+        value: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        flow_style: Any = None,
+        comment: Any = None,
+        anchor: Any = None,
+    ) -> None:
+        self.ctag = tag if isinstance(tag, _Tag) else _Tag(suffix=tag)
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
+        self.flow_style = flow_style
+        self.merge = None
+
+
+_NODE_CLASSES = (
+    ("ScalarNode", ScalarNode, FastScalarNode),
+    ("SequenceNode", SequenceNode, FastSequenceNode),
+    ("MappingNode", MappingNode, FastMappingNode),
+)
+# named as ruamel's (reprs, and code that reports a node's class by name, stay the same)
+for _name, _, _fast in _NODE_CLASSES:
+    _fast.__name__ = _name
+
+
+@functools.lru_cache(maxsize=1)
+def _composer_module() -> Any:
+    """The C composer's module when its node classes are ruamel's own (so they can be swapped
+    for the fast ones), else None: then nodes are ruamel's, and the builder takes its general
+    path for them."""
+    try:
+        import _ruamel_yaml  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - ruamel.yaml.clib is a dependency
+        return None
+    from ruamel.yaml.cyaml import CSafeLoader
+
+    if _loader_class() is CSafeLoader:
+        return None  # pragma: no cover - ruamel's `resolve` knows only ruamel's classes
+    if any(getattr(_ruamel_yaml, name, None) is not cls for name, cls, _ in _NODE_CLASSES):
+        return None  # pragma: no cover - another version or somebody else's classes
+    return _ruamel_yaml
+
+
+@contextlib.contextmanager
+def _fast_nodes() -> Iterator[None]:
+    """Compose with the fast node classes; ruamel's are back when the block ends, so nothing
+    outside netlint's loading ever sees the swap (nested uses keep the outer one's)."""
+    module = _composer_module()
+    if module is None or module.ScalarNode is FastScalarNode:
+        yield
+        return
+    for name, _, fast in _NODE_CLASSES:
+        setattr(module, name, fast)
+    try:
+        yield
+    finally:
+        for name, cls, _ in _NODE_CLASSES:
+            setattr(module, name, cls)
 
 
 def _release(loader: Any) -> None:
@@ -441,7 +579,8 @@ class _Tree:
         if node is None:
             loader = _loader_class()("\n" * self.line0 + self.text[self.start :])
             try:
-                node = loader.get_node() if loader.check_node() else None
+                with _fast_nodes():
+                    node = loader.get_node() if loader.check_node() else None
             finally:
                 loader.dispose()
                 _release(loader)
@@ -545,6 +684,7 @@ class _Builder:
         # `plain`: the text has no alias and is too short to expand past the node limit, so no
         # node can be reached twice and counting cannot trip: the lean walk gives the same data
         self.child: Callable[[Node, int], Any] = self._lean if plain else self.build
+        self.str_tag = _str_tag()
 
     def _unquoted_template(self, node: MappingNode) -> None:
         line0, col0 = node.start_mark.line, node.start_mark.column - 1
@@ -621,24 +761,106 @@ class _Builder:
         """`build` for trees without aliases (see __init__): the same checks in the same order,
         minus node counting and the recursion guard."""
         cls = type(node)
-        if cls is ScalarNode:
-            if self.templates:
-                self._template(node)  # type: ignore[arg-type]
-            value = scalar_value(node)  # type: ignore[arg-type]
-            if type(value) is str and len(value) <= _INTERN_UP_TO:
-                return _intern(value)  # names, ports, versions: the same few values everywhere
-            return value
+        if cls is FastScalarNode or cls is ScalarNode:
+            return self._leaf(node)  # type: ignore[arg-type]
         if depth > self.limits.max_depth:
             raise _TooBig(
                 f"nesting deeper than {self.limits.max_depth} levels; not checked "
                 "(limit: limits.max_depth)",
                 node,
             )
-        if cls is SequenceNode:
-            return [self._lean(item, depth + 1) for item in node.value]
-        if cls is MappingNode:
-            return self._mapping(node, depth)  # type: ignore[arg-type]
+        if cls is FastMappingNode or cls is MappingNode:
+            return self._lean_mapping(node, depth)  # type: ignore[arg-type]
+        if cls is FastSequenceNode or cls is SequenceNode:
+            leaf = self._leaf
+            lean = self._lean
+            depth += 1
+            return [
+                leaf(item) if type(item) is FastScalarNode else lean(item, depth)
+                for item in node.value
+            ]
         return self.build(node, depth)  # another node class: the general walk
+
+    def _leaf(self, node: ScalarNode) -> Any:
+        """A scalar's data in the lean walk; short strings interned (names, ports, versions:
+        the same few values everywhere)."""
+        if self.templates:
+            self._template(node)
+        if node.ctag is self.str_tag:  # an implicitly typed string: the value as it is
+            value = node.value
+        else:
+            value = scalar_value(node)
+            if type(value) is not str:
+                return value
+        return _intern(value) if len(value) <= _INTERN_UP_TO else value
+
+    def _lean_mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
+        """`_mapping` for the lean walk, with the common cases inline: a key that is an
+        implicitly typed string other than `<<`, a value that is a scalar."""
+        result: dict[Any, Any] = {}
+        first: dict[Any, Node] = {}
+        merges: list[Node] = []
+        str_tag = self.str_tag
+        lean = self._lean
+        child_depth = depth + 1
+        for key_node, value_node in node.value:
+            if (
+                type(key_node) is FastScalarNode
+                and key_node.ctag is str_tag
+                and key_node.value != "<<"
+            ):
+                key = _intern(key_node.value)  # keys repeat across documents: keep one copy
+            elif key_node.ctag.suffix == _MERGE or (
+                isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style
+            ):
+                merges.append(value_node)
+                continue
+            else:
+                key = self._key(key_node, depth)
+            if key in first:
+                self._duplicate(key, key_node, first[key], depth)
+            first[key] = key_node
+            if type(value_node) is FastScalarNode:
+                if self.templates:
+                    self._template(value_node)
+                if value_node.ctag is str_tag:
+                    value = value_node.value
+                    result[key] = _intern(value) if len(value) <= _INTERN_UP_TO else value
+                else:
+                    value = scalar_value(value_node)
+                    if type(value) is str and len(value) <= _INTERN_UP_TO:
+                        value = _intern(value)
+                    result[key] = value
+            else:
+                result[key] = lean(value_node, child_depth)
+        if merges:
+            self._merge(result, merges, depth)
+        return result
+
+    def _duplicate(self, key: Any, key_node: Node, prev: Node, depth: int) -> None:
+        hint = ""
+        if depth == 0 and key in ("apiVersion", "kind"):
+            hint = "; a `---` line between two objects is probably missing"
+        self.out.problems.append(
+            Problem(
+                DUPLICATE_KEY,
+                node_span(key_node),
+                f"duplicate key '{key}' (first at line {prev.start_mark.line + 1}); "
+                f"Kubernetes silently keeps only the last value{hint}",
+                key=f"{key}",
+                doc_index=self.index,
+            )
+        )
+
+    def _merge(self, result: dict[Any, Any], merges: list[Node], depth: int) -> None:
+        """`<<` keys: the merged mappings' entries that the mapping does not set itself."""
+        for merge in merges:
+            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+            for source in sources:
+                value = self.child(source, depth + 1)
+                if isinstance(value, dict):
+                    for k, v in value.items():
+                        result.setdefault(k, v)
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -652,29 +874,10 @@ class _Builder:
                 continue
             key = self._key(key_node, depth)
             if key in first:
-                prev = first[key]
-                hint = ""
-                if depth == 0 and key in ("apiVersion", "kind"):
-                    hint = "; a `---` line between two objects is probably missing"
-                self.out.problems.append(
-                    Problem(
-                        DUPLICATE_KEY,
-                        node_span(key_node),
-                        f"duplicate key '{key}' (first at line {prev.start_mark.line + 1}); "
-                        f"Kubernetes silently keeps only the last value{hint}",
-                        key=f"{key}",
-                        doc_index=self.index,
-                    )
-                )
+                self._duplicate(key, key_node, first[key], depth)
             first[key] = key_node
             result[key] = self.child(value_node, depth + 1)
-        for merge in merges:
-            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
-            for source in sources:
-                value = self.child(source, depth + 1)
-                if isinstance(value, dict):
-                    for k, v in value.items():
-                        result.setdefault(k, v)
+        self._merge(result, merges, depth)
         return result
 
     def _key(self, node: Node, depth: int) -> Any:
@@ -798,7 +1001,7 @@ def _attach_sources(out: LoadedFile, text: str) -> None:
         return
     lines = _lines_of(text, [m.start() for m in found])
     marks = list(zip(lines, (m.group(1) for m in found), strict=True))
-    seps = _lines_of(text, [m.start() for m in _DOC_START.finditer(text)])
+    seps = _lines_of(text, document_starts(text))
     out.sources = SourceMarks(tuple(marks), tuple(seps))
     out.documents = [
         _with_source(doc, source) if (source := out.sources.at(_start_line(doc))) else doc
