@@ -657,6 +657,11 @@ def _add_document(
         span = node_span(exc.node) if exc.node is not None else _start_span(node)
         out.problems.append(Problem(LIMIT, span, exc.message, exc.message, index))
         return builder.count
+    finally:
+        # `child` is a bound method of the builder: a reference cycle through `out`, which
+        # with the collector paused for the run (api.lint) would keep every file's data and
+        # trees alive after the run; breaking it frees them as soon as nothing uses them
+        del builder.child
     out.documents.append(Document(out.file, index, node, data))
     return builder.count
 

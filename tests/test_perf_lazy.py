@@ -123,3 +123,25 @@ def test_files_with_other_line_breaks_keep_their_trees(brk: str) -> None:
     assert [type(d.tree).__name__ for d in lazy.documents] == ["MappingNode", "MappingNode"]
     crlf = load_text(SourceFile("a.yaml", None), text.replace(brk, "\r\n"), keep_nodes=False)
     assert [type(d.tree).__name__ for d in crlf.documents] == ["_Tree", "_Tree"]
+
+
+def test_a_run_leaves_no_document_behind() -> None:
+    """With the collector paused (api.lint pauses it), what the run loaded is freed by
+    reference counting alone once the report is all that is left: no reference cycle keeps a
+    file's data and node trees (the report of a big run is then written in the same memory)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc\n"
+        "from netlint.api import lint\n"
+        "gc.disable()\n"
+        "report = lint(['examples'])\n"
+        "names = ('Document', 'LoadedFile', 'MappingNode', '_Builder')\n"
+        "left = sorted({type(o).__name__ for o in gc.get_objects()} & set(names))\n"
+        "print(len(report.findings), left)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert proc.stdout == "4 []\n", proc.stderr
