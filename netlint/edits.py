@@ -11,8 +11,9 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from netlint.load import node_span
+from netlint.marks import MAPPING, SCALAR, WIDTH, Marks
 from netlint.model import Edit, Fix, Resource, Span
-from netlint.positions import resolve
+from netlint.positions import marks_of, resolve
 
 _PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9._/-]*$")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"}
@@ -35,18 +36,38 @@ def yaml_scalar(value: Any) -> str:
 def make_edit(resource: Resource, fix: Fix) -> Edit | None:
     if fix.delete or isinstance(fix.value, (dict, list)):
         return None
+    marks = marks_of(resource)
+    if marks is not None:
+        return _edit_in_cells(marks, resource.data, fix)
     _, node, depth = resolve(resource.node, fix.path)
     if depth == len(fix.path):
         if isinstance(node, ScalarNode):
             return Edit(node_span(node), yaml_scalar(fix.value))
         return None
-    missing = fix.path[depth:]
-    if not all(isinstance(step, str) for step in missing):
-        return None
     if not isinstance(node, MappingNode) or node.flow_style or not node.value:
         return None
     indent = node.value[0][0].start_mark.column
-    end = node_span(_last_value(node))
+    return _addition(fix, depth, indent, node_span(_last_value(node)))
+
+
+def _edit_in_cells(marks: Marks, data: Any, fix: Fix) -> Edit | None:
+    """`make_edit` on recorded positions (netlint/marks.py)."""
+    _, at, depth = marks.resolve(data, fix.path)
+    if depth == len(fix.path):
+        if marks.kind(at) == SCALAR:
+            return Edit(marks.span(at), yaml_scalar(fix.value))
+        return None
+    if marks.kind(at) != MAPPING or marks.flow(at) or marks.size(at) == 1:
+        return None
+    # the first key's column; a block mapping ends where its last value ends (node_span)
+    return _addition(fix, depth, marks.span(at + WIDTH).column - 1, marks.span(at))
+
+
+def _addition(fix: Fix, depth: int, indent: int, end: Span) -> Edit | None:
+    """The missing keys of `fix.path[depth:]`, added after `end` at `indent`."""
+    missing = fix.path[depth:]
+    if not all(isinstance(step, str) for step in missing):
+        return None
     lines = []
     for level, step in enumerate(missing):
         pad = " " * (indent + 2 * level)

@@ -27,7 +27,7 @@ from netlint.model import (
     Span,
     Suppression,
 )
-from netlint.positions import span_of
+from netlint.positions import resource_extent, resource_span
 from netlint.suppress import by_annotation, by_baseline, by_exclude, rule_matches
 
 
@@ -255,7 +255,7 @@ def _finding(
     """The finding, and the object it belongs to (for suppression by annotation)."""
     resource = hit.resource
     if resource is not None:
-        span, _ = span_of(resource.node, hit.path, hit.at_key)
+        span, _ = resource_span(resource, hit.path, hit.at_key)
         file = resource.file
         obj: ObjectRef | None = resource.ref
         source = resource.doc.source_template
@@ -298,12 +298,11 @@ def _loaded(ctx: RunContext, file: SourceFile) -> LoadedFile | None:
 
 def _object_at(ctx: RunContext, loaded: LoadedFile, line: int) -> Resource | None:
     """The object that holds `line` (the innermost: a List item over its List)."""
-    from netlint.load import node_span
 
     best = None
     for doc in loaded.documents:
         for resource in ctx.index.of_document(doc):
-            span = node_span(resource.node)
+            span = resource_extent(resource)
             if span.line <= line <= span.end_line and (
                 best is None or len(resource.prefix) > len(best.prefix)
             ):
@@ -316,7 +315,7 @@ def _related(rel: object) -> ResolvedRelated:
 
     assert isinstance(rel, Related)
     if rel.resource is not None:
-        span, _ = span_of(rel.resource.node, rel.path)
+        span, _ = resource_span(rel.resource, rel.path)
         return ResolvedRelated(rel.message, rel.resource.file, span, rel.resource.ref)
     assert rel.file is not None and rel.span is not None
     return ResolvedRelated(rel.message, rel.file, rel.span, None)

@@ -23,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag as _Tag
 
+from netlint.marks import Marks
 from netlint.model import Document, SourceFile, Span
 from netlint.unread import document_starts, has_break, has_line_start
 
@@ -261,9 +262,12 @@ def load_text(
                     if index >= limits.max_documents_per_file:
                         out.problems.append(too_many_documents(node, limits, index))
                         break
-                    nodes += _add_document(out, node, index, limits, has_braces, nodes, plain)
+                    added, cells = _add_document(
+                        out, node, index, limits, has_braces, nodes, plain, lazy
+                    )
+                    nodes += added
                     if lazy and out.documents and out.documents[-1].index == index:
-                        _forget(out, node, composed, offset_line, pos)
+                        _forget(out, node, composed, offset_line, pos, cells)
                     index += 1
                 break
             except (MarkedYAMLError, YAMLError) as exc:
@@ -564,14 +568,16 @@ class _Tree:
     as many newlines in front, gives the same nodes at the same lines and columns. The last
     `RECENT` trees are kept, as findings come in runs on the same objects."""
 
-    __slots__ = ("line0", "node", "start", "text")
+    __slots__ = ("line0", "marks", "node", "start", "text")
     RECENT = 256
     _recent: ClassVar[deque[_Tree]] = deque()
 
-    def __init__(self, text: str, line0: int, start: int) -> None:
+    def __init__(self, text: str, line0: int, start: int, marks: Marks | None = None) -> None:
         self.text = text
         self.line0 = line0
         self.start = start
+        # every node's position (netlint/marks.py): findings are placed without composing
+        self.marks = marks
         self.node: Node | None = None
 
     def __call__(self) -> Node:
@@ -593,9 +599,17 @@ class _Tree:
         return node
 
 
-def _forget(out: LoadedFile, node: Node, composed: str, offset_line: int, pos: int) -> None:
-    """Replace the last document's tree by a `_Tree`, unless it is a List (whose items the
-    index resolves at once) or starts on its `---` line (`--- !tag`, `--- {...}`)."""
+def _forget(
+    out: LoadedFile,
+    node: Node,
+    composed: str,
+    offset_line: int,
+    pos: int,
+    cells: list[int] | None = None,
+) -> None:
+    """Replace the last document's tree by a `_Tree` (with the positions in `cells`, when the
+    walk recorded them), unless it is a List (whose items the index resolves at once) or
+    starts on its `---` line (`--- !tag`, `--- {...}`)."""
     doc = out.documents[-1]
     data = doc.data
     if isinstance(data, dict) and str(data.get("kind", "")).endswith("List"):
@@ -606,7 +620,8 @@ def _forget(out: LoadedFile, node: Node, composed: str, offset_line: int, pos: i
     start = composed.rfind("\n", 0, offset) + 1
     if composed.startswith("---", start) or composed[start:offset].strip():
         return
-    out.documents[-1] = Document(doc.file, doc.index, _Tree(composed, line0, start), data)
+    marks = None if cells is None else Marks(cells)
+    out.documents[-1] = Document(doc.file, doc.index, _Tree(composed, line0, start, marks), data)
 
 
 def _start_line(doc: Document) -> int:
@@ -648,22 +663,43 @@ def _add_document(
     templates: bool,
     used: int = 0,
     plain: bool = False,
-) -> int:
-    """Build one document's data; returns the number of nodes built (for the file budget)."""
+    capture: bool = False,
+) -> tuple[int, list[int] | None]:
+    """Build one document's data; returns the number of nodes built (for the file budget) and,
+    with `capture` (a plain document whose tree will not be kept), every node's position in
+    cells (netlint/marks.py), or None when the document's data cannot carry them."""
+    cells = None
+    if capture and plain and _composer_module() is not None:
+        had = len(out.problems)
+        capturing = _Capture(out, index, limits, templates, used, plain)
+        try:
+            data = capturing.child(node, 0)
+            cells = capturing.cells
+        except _Inexact:  # walk it again the usual way, which reports what it found
+            del out.problems[had:]
+        except _TooBig as exc:
+            span = node_span(exc.node) if exc.node is not None else _start_span(node)
+            out.problems.append(Problem(LIMIT, span, exc.message, exc.message, index))
+            return capturing.count, None
+        finally:
+            del capturing.child
+        if cells is not None:
+            out.documents.append(Document(out.file, index, node, data))
+            return capturing.count, cells
     builder = _Builder(out, index, limits, templates, used, plain)
     try:
         data = builder.child(node, 0)
     except _TooBig as exc:
         span = node_span(exc.node) if exc.node is not None else _start_span(node)
         out.problems.append(Problem(LIMIT, span, exc.message, exc.message, index))
-        return builder.count
+        return builder.count, None
     finally:
         # `child` is a bound method of the builder: a reference cycle through `out`, which
         # with the collector paused for the run (api.lint) would keep every file's data and
         # trees alive after the run; breaking it frees them as soon as nothing uses them
         del builder.child
     out.documents.append(Document(out.file, index, node, data))
-    return builder.count
+    return builder.count, None
 
 
 class _Builder:
@@ -898,6 +934,105 @@ class _Builder:
             )
         # complex keys cannot come from Kubernetes JSON; keep a stable text form
         return repr(self.build(node, depth + 1))
+
+
+class _Inexact(Exception):
+    """The document's data cannot carry its positions (netlint/marks.py): a key that is not an
+    implicitly typed string, a merge key or a duplicate key."""
+
+
+class _Capture(_Builder):
+    """The lean walk (same data, same problems, same order) that also writes each node's
+    position into `cells` in walk order (netlint/marks.py). Only for documents composed with
+    the fast node classes (`_fast_nodes`); raises `_Inexact` where the cells could not be
+    followed through the data (the caller then walks the document with `_Builder`)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.cells: list[int] = []
+        self.child = self._walk
+
+    def _walk(self, node: Node, depth: int) -> Any:
+        cells = self.cells
+        start = node.start_mark
+        cls = type(node)
+        if cls is FastScalarNode:
+            end = node.end_mark
+            cells += (start.line, start.column, end.line, end.column, 8)  # size 1, a scalar
+            return self._leaf(node)  # type: ignore[arg-type]
+        if depth > self.limits.max_depth:
+            raise _TooBig(
+                f"nesting deeper than {self.limits.max_depth} levels; not checked "
+                "(limit: limits.max_depth)",
+                node,
+            )
+        at = len(cells)
+        cells += (start.line, start.column, 0, 0, 0)
+        data: Any
+        if cls is FastMappingNode:
+            data, last = self._walk_mapping(node, depth)  # type: ignore[arg-type]
+            kind = 1
+        elif cls is FastSequenceNode:
+            items: list[Any] = []
+            last = -1
+            walk = self._walk
+            depth += 1
+            for item in node.value:
+                last = len(cells)
+                items.append(walk(item, depth))
+            data, kind = items, 2
+        else:
+            raise _Inexact
+        if node.flow_style:  # type: ignore[attr-defined]
+            kind |= 4
+        if last < 0 or kind & 4:
+            end = node.end_mark
+            cells[at + 2] = end.line
+            cells[at + 3] = end.column
+        else:  # a block collection ends where its last child ends (node_span)
+            cells[at + 2] = cells[last + 2]
+            cells[at + 3] = cells[last + 3]
+        cells[at + 4] = (len(cells) - at) // 5 << 3 | kind
+        return data
+
+    def _walk_mapping(self, node: MappingNode, depth: int) -> tuple[dict[Any, Any], int]:
+        """`_lean_mapping` for keys that are implicitly typed strings, with cells; returns the
+        data and where the last value's cells start (-1: no entries)."""
+        result: dict[Any, Any] = {}
+        cells = self.cells
+        str_tag = self.str_tag
+        walk = self._walk
+        child_depth = depth + 1
+        last = -1
+        for key_node, value_node in node.value:
+            if (
+                type(key_node) is not FastScalarNode
+                or key_node.ctag is not str_tag
+                or key_node.value == "<<"
+            ):
+                raise _Inexact
+            key = _intern(key_node.value)
+            if key in result:
+                raise _Inexact
+            start, end = key_node.start_mark, key_node.end_mark
+            cells += (start.line, start.column, end.line, end.column, 8)
+            last = len(cells)
+            if type(value_node) is FastScalarNode:
+                start, end = value_node.start_mark, value_node.end_mark
+                cells += (start.line, start.column, end.line, end.column, 8)
+                if self.templates:
+                    self._template(value_node)
+                if value_node.ctag is str_tag:
+                    value = value_node.value
+                    result[key] = _intern(value) if len(value) <= _INTERN_UP_TO else value
+                else:
+                    value = scalar_value(value_node)
+                    if type(value) is str and len(value) <= _INTERN_UP_TO:
+                        value = _intern(value)
+                    result[key] = value
+            else:
+                result[key] = walk(value_node, child_depth)
+        return result, last
 
 
 def scalar_value(node: ScalarNode) -> Any:

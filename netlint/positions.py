@@ -8,8 +8,9 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from netlint.load import node_span, scalar_value
-from netlint.model import Path, Span
+from netlint.load import _Tree, node_span, scalar_value
+from netlint.marks import Marks
+from netlint.model import Path, Resource, Span
 
 
 def resolve(root: Node, path: Path) -> tuple[Node | None, Node, int]:
@@ -71,3 +72,30 @@ def span_of(root: Node, path: Path, at_key: bool = False) -> tuple[Span, bool]:
             return Span(ks.line, ks.column, vs.end_line, vs.end_column), exists
     start = node_span(node)
     return Span(start.line, start.column, start.line, start.column + 1), exists
+
+
+def marks_of(resource: Resource) -> Marks | None:
+    """The recorded positions of the object's document (netlint/marks.py), when its tree was
+    not kept and the object is the whole document; else None (use `resource.node`)."""
+    if resource.tree is None:
+        tree = resource.doc.tree
+        if type(tree) is _Tree:
+            return tree.marks
+    return None
+
+
+def resource_span(resource: Resource, path: Path, at_key: bool = False) -> tuple[Span, bool]:
+    """`span_of(resource.node, path, at_key)`, from the recorded positions when there are:
+    no second parse."""
+    marks = marks_of(resource)
+    if marks is not None:
+        return marks.span_of(resource.data, path, at_key)
+    return span_of(resource.node, path, at_key)
+
+
+def resource_extent(resource: Resource) -> Span:
+    """`node_span(resource.node)`, as `resource_span` reads it."""
+    marks = marks_of(resource)
+    if marks is not None:
+        return marks.span(0)
+    return node_span(resource.node)

@@ -1,0 +1,182 @@
+"""Recorded positions (netlint/marks.py) give what the node tree gives: for every path into every
+document (and past its end), the same span, the same existence, the same edit, and the same data
+and problems from the load. Read over examples/, the fixtures, ../shared/corpus and the YAML
+test suite, plus hand-made shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netlint.edits import make_edit
+from netlint.load import _Tree, load_text, node_span
+from netlint.marks import Marks
+from netlint.model import Document, Fix, ObjectRef, Resource, SourceFile
+from netlint.positions import marks_of, resource_extent, resource_span, span_of
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+SHAPES = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  labels: {app: x, tier: "web"}
+data:
+  empty: ""
+  list: [1, 2, [3, 4], {}]
+  text: |
+    line one
+    line two
+  folded: >-
+    folded
+    text
+  quoted: "a
+    b"
+  items:
+  - - nested
+    - seq
+  - name: n
+    ports:
+    - 80
+    - {containerPort: 81}
+  - []
+  - {}
+  last:
+    deep:
+      deeper: value   # comment
+---
+- a
+- b: c
+---
+just a string
+---
+kind: Pod
+spec:
+  containers: []
+"""
+
+# documents whose data cannot carry their positions: they keep composing their tree
+INEXACT = [
+    "kind: A\n80: x\n",  # an integer key
+    "kind: A\n? [a, b]\n: x\n",  # a complex key
+    "kind: A\nx: 1\nx: 2\n",  # a duplicate
+    "kind: A\n<<: {b: 1}\nc: 2\n",  # a merge key
+    "kind: A\n'true': 1\n!!str k: 2\n",  # an explicitly tagged key
+]
+
+
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every path into `data`, and paths that leave it (a missing key, an index past the end, a
+    step into a scalar, a key of the wrong type)."""
+    yield prefix
+    yield (*prefix, "zz-missing", "below")
+    yield (*prefix, 0)
+    yield (*prefix, 10**6)
+    yield (*prefix, -1)
+    if isinstance(data, dict):
+        yield (*prefix, 1)
+        for key, value in data.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        yield (*prefix, "0")
+        for i, value in enumerate(data):
+            yield from _paths(value, (*prefix, i))
+
+
+def _resource(doc: Document) -> Resource:
+    return Resource(doc, ObjectRef("v1", "K", None, None), doc.data, None, ())
+
+
+def _compare(text: str, name: str = "a.yaml") -> int:
+    """Load `text` with and without its trees; compare every answer. Returns how many
+    documents had recorded positions."""
+    file = SourceFile(name, None)
+    kept = load_text(file, text)
+    lazy = load_text(file, text, keep_nodes=False)
+    assert [p for p in lazy.problems] == [p for p in kept.problems]
+    assert [d.index for d in lazy.documents] == [d.index for d in kept.documents]
+    recorded = 0
+    for full, doc in zip(kept.documents, lazy.documents, strict=True):
+        assert doc.data == full.data
+        tree = doc.tree
+        if not isinstance(tree, _Tree) or tree.marks is None:
+            continue
+        recorded += 1
+        node = full.node
+        resource = _resource(doc)
+        assert marks_of(resource) is tree.marks
+        assert resource_extent(resource) == node_span(node)
+        for path in _paths(doc.data):
+            for at_key in (False, True):
+                assert resource_span(resource, path, at_key) == span_of(node, path, at_key), path
+            for fix in (Fix("set", path, 1450), Fix("add", (*path, "x", "y"), "v")):
+                assert make_edit(resource, fix) == make_edit(_resource(full), fix), fix
+    return recorded
+
+
+def test_shapes() -> None:
+    assert _compare(SHAPES) == 4
+
+
+@pytest.mark.parametrize("text", INEXACT)
+def test_documents_the_data_cannot_follow_compose_again(text: str) -> None:
+    lazy = load_text(SourceFile("a.yaml", None), text, keep_nodes=False)
+    tree = lazy.documents[0].tree
+    assert isinstance(tree, _Tree) and tree.marks is None
+    assert _compare(text) == 0
+
+
+def test_a_document_after_a_syntax_error_keeps_true_lines() -> None:
+    text = "a: [\n---\nkind: K\nspec:\n  x: 1\n"
+    assert _compare(text) == 1
+
+
+def test_templates_are_reported_once_when_the_walk_is_done_again() -> None:
+    text = 'kind: A\nimage: "{{ .Values.image }}"\n80: x\n'  # a template, then an integer key
+    lazy = load_text(SourceFile("a.yaml", None), text, keep_nodes=False)
+    assert [(p.code, p.span.line) for p in lazy.problems] == [("template", 2)]
+    assert _compare(text) == 0
+
+
+def test_wide_cells() -> None:
+    marks = Marks([2**40, 0, 2**40, 3, 8])
+    assert marks.cells.typecode == "q"
+    assert marks.span(0).line == 2**40 + 1
+
+
+def _texts(folder: Path) -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
+            raw = path.read_bytes()
+            try:
+                out.append((path.name, raw.decode("utf-8")))
+            except UnicodeDecodeError:
+                continue
+    return out
+
+
+@pytest.mark.parametrize("folder", ["examples", "tests/fixtures", "rules"])
+def test_project_files(folder: str) -> None:
+    # the count grows with the fixtures; it only shows that the folder was compared at all
+    assert sum(_compare(text, name) for name, text in _texts(ROOT / folder)) > 0
+
+
+@pytest.mark.slow
+def test_the_corpus(corpus_dir: Path) -> None:
+    # the corpus's documents that record positions (the others keep composing their trees)
+    assert sum(_compare(text, name) for name, text in _texts(corpus_dir)) == 1153
+
+
+@pytest.mark.slow
+def test_the_yaml_test_suite(shared_dir: Path) -> None:
+    suite = shared_dir / "yaml-test-suite"
+    if not suite.is_dir():
+        pytest.skip(f"{suite} is absent")
+    texts = [(p.name, p.read_text("utf-8")) for p in sorted(suite.rglob("in.yaml"))]
+    assert sum(_compare(text, name) for name, text in texts) == 200
