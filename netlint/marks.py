@@ -1,6 +1,6 @@
 """Positions without node trees: five ints per node, looked up through the document's data.
 
-A big run keeps no node trees past `api.NODE_BUDGET` (they take about thirty bytes per byte of
+A run keeps no node trees past `api.NODE_BUDGET` (they take about thirty bytes per byte of
 YAML). Placing a finding used to compose its document again (`load._Tree`); for the runs where
 half of the documents hold a finding, that was a second parse of half the input. Instead the
 loader records, while it builds the data (`load._Capture`), every node's position in walk order:
