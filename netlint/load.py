@@ -239,7 +239,7 @@ def load_text(
     index = 0
     nodes = 0  # built so far in this file, aliases expanded (limits.max_nodes_per_file)
     has_braces = "{{" in text
-    plain = "*" not in composed and 2 * len(composed) < limits.max_nodes_per_document
+    plain = not _may_alias(composed) and 2 * len(composed) < limits.max_nodes_per_document
     # a directive (%TAG) changes how every later document reads: keep such files' trees
     lazy = (
         not keep_nodes
@@ -305,6 +305,28 @@ def load_text(
     if "# Source:" in text:
         _attach_sources(out, text)
     return out
+
+
+_ALIAS_NAME = re.compile(r"\*[\w-]")
+# what may stand right before a token: libyaml starts a token after white space (any line break
+# included), a flow indicator, a `:` (`{"a":*b}`) or a byte-order mark
+_BEFORE_TOKEN = frozenset("[]{},:\ufeff")
+
+
+def _may_alias(text: str) -> bool:
+    """Whether `text` may hold an alias (`*name`: libyaml's names are `[0-9A-Za-z_-]+`, at the
+    start of a token). A `*` inside a scalar (`"*.example.com"`, `a*b`) is not one. Any doubt
+    answers yes: the caller then walks with the alias guards on."""
+    if "*" not in text:
+        return False
+    for m in _ALIAS_NAME.finditer(text):
+        at = m.start()
+        if at == 0:
+            return True
+        before = text[at - 1]
+        if before.isspace() or before in _BEFORE_TOKEN:
+            return True
+    return False
 
 
 def _unencodable(chunk: str, exc: UnicodeEncodeError) -> Problem:
