@@ -73,6 +73,55 @@ def read_file(
 NODE_BUDGET = 0
 
 
+def _load_in_processes(
+    items: Sequence[InputFile],
+    stdin: bytes | None,
+    limits: Limits,
+    jobs: int,
+    errors: list[str],
+) -> tuple[list[LoadedFile], list[str]]:
+    """The files read as the serial loop reads them, in `jobs` processes (netlint/parallel.py),
+    in the same order with the same errors. A file whose documents keep node trees (aliases,
+    directives, Lists: load.py) does not travel between processes: it is read here again."""
+    import os
+
+    from netlint.load import _Tree
+    from netlint.parallel import map_shares
+
+    here = os.getpid()
+
+    def load(item: InputFile) -> LoadedFile | str | None:
+        try:
+            loaded = read_file(item, stdin, limits, False)
+        except OSError as exc:
+            return f"{item.display}: cannot read: {read_error(exc)}"
+        if os.getpid() != here and any(type(d.tree) is not _Tree for d in loaded.documents):
+            return None
+        return loaded
+
+    weights = [_size(item) for item in items]
+    out: list[LoadedFile] = []
+    errors = list(errors)
+    for item, result in zip(items, map_shares(items, load, weights, jobs), strict=True):
+        if result is None:
+            result = load(item)
+        if isinstance(result, str):
+            errors.append(result)
+        elif result is not None:
+            out.append(result)
+    return out, errors
+
+
+def _size(item: InputFile) -> int:
+    """What a file weighs in sharing out the work: its size (1 when unknown)."""
+    if item.path is None:
+        return 1
+    try:
+        return max(1, item.path.stat().st_size)
+    except OSError:
+        return 1
+
+
 def _absolute(path: FsPath) -> str:
     try:
         return str(path.resolve())
@@ -167,15 +216,23 @@ def _lint(
     loaded: list[LoadedFile] = []
     errors = [*found.errors, *staged.errors]
     text_size = 0
-    for done, item in enumerate(staged.files, 1):
-        try:
-            loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
-            lines = loaded[-1].file.lines
-            text_size += len(lines.text) if isinstance(lines, Lines) else sum(map(len, lines))
-        except OSError as exc:
-            errors.append(f"{item.display}: cannot read: {read_error(exc)}")
-        if progress is not None:
-            progress(done, len(staged.files))
+    if jobs > 1 and len(staged.files) > 1 and NODE_BUDGET == 0:
+        from netlint.parallel import can_fork
+
+        if can_fork():
+            loaded, errors = _load_in_processes(staged.files, stdin, limits, jobs, errors)
+            if progress is not None:
+                progress(len(staged.files), len(staged.files))
+    if not loaded:
+        for done, item in enumerate(staged.files, 1):
+            try:
+                loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
+                lines = loaded[-1].file.lines
+                text_size += len(lines.text) if isinstance(lines, Lines) else sum(map(len, lines))
+            except OSError as exc:
+                errors.append(f"{item.display}: cannot read: {read_error(exc)}")
+            if progress is not None:
+                progress(done, len(staged.files))
     for rendered in staged.renders:
         source = SourceFile(rendered.display, None, Lines(rendered.text))
         loaded.append(load_text(source, rendered.text, limits, text_size < NODE_BUDGET))

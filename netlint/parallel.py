@@ -1,5 +1,11 @@
-"""`--jobs N`: run the rules in N processes forked after loading, so every process sees the
-whole run (all files, the one index of resources) without copying it.
+"""`--jobs N`: load the files in N processes, then run the rules in N processes forked after
+loading, so every process sees the whole run (all files, the one index of resources) without
+copying it.
+
+Loading (`map_shares`): the files are split into N shares of about equal size; N-1 forked
+children each load theirs and send it back pickled (a document travels as its data, its text and
+its recorded positions, netlint/marks.py: no node tree), while the parent loads the first share.
+The parent puts the files back in their order, so nothing downstream can tell.
 
 The rules are split by family (rules of a family share facts through `RunContext.cache`) into N
 groups of about equal cost; each forked child runs its groups and sends back their findings,
@@ -21,6 +27,7 @@ from typing import Any, TypeVar
 from netlint.model import SourceFile
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # Relative cost of the families on a corpus where every rule has work (profiled on the
 # synthetic 10k-object corpus); only used to balance the groups.
@@ -126,3 +133,67 @@ def run_groups(
     if failure is not None:
         raise failure
     return [results[i] for i in range(count)]
+
+
+def shares(weights: Sequence[int], jobs: int) -> list[list[int]]:
+    """Indexes into `weights` split into at most `jobs` shares of about equal total weight
+    (heaviest first, each to the lightest share); every share keeps its indexes in order."""
+    buckets: list[list[int]] = [[] for _ in range(max(1, min(jobs, len(weights))))]
+    totals = [0] * len(buckets)
+    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        lightest = totals.index(min(totals))
+        buckets[lightest].append(i)
+        totals[lightest] += weights[i]
+    return [sorted(b) for b in buckets if b]
+
+
+def map_shares(
+    items: Sequence[T], work: Callable[[T], R], weights: Sequence[int], jobs: int
+) -> list[R]:
+    """`[work(x) for x in items]`, the items split into `jobs` shares by `weights`, each share
+    computed in its own process (the first in this one). `work` must not raise: it returns
+    what went wrong as a value, which must pickle, like its results."""
+    parts = shares(weights, jobs)
+    if len(parts) < 2 or not can_fork():
+        return [work(x) for x in items]
+    children: list[tuple[int, int, list[int]]] = []
+    for part in parts[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, and leave without running any cleanup
+            os.close(read_end)
+            status = 0
+            try:
+                data = pickle.dumps(("ok", [work(items[i]) for i in part]), pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:
+                data = pickle.dumps(("error", RuntimeError(repr(exc))))
+                status = 1
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            os._exit(status)
+        os.close(write_end)
+        children.append((pid, read_end, part))
+    results: dict[int, R] = {}
+    failure: BaseException | None = None
+    try:
+        for i in parts[0]:
+            results[i] = work(items[i])
+    except BaseException as exc:
+        failure = exc
+    for pid, read_end, part in children:
+        with os.fdopen(read_end, "rb") as incoming:
+            data = incoming.read()
+        os.waitpid(pid, 0)
+        if failure is not None:
+            continue
+        if not data:
+            failure = RuntimeError("a --jobs worker process died without a result")
+            continue
+        status, value = pickle.loads(data)
+        if status == "error":
+            failure = value
+            continue
+        results.update(zip(part, value, strict=True))
+    if failure is not None:
+        raise failure
+    return [results[i] for i in range(len(items))]

@@ -74,3 +74,53 @@ def test_cli_jobs_must_be_at_least_one() -> None:
 def test_the_corpus_gives_the_same_report_in_every_format(corpus_dir: Path) -> None:
     serial = _all_formats([str(corpus_dir)], corpus_dir, 1)
     assert _all_formats([str(corpus_dir)], corpus_dir, 2) == serial
+
+
+def test_shares_balance_by_weight_and_keep_order() -> None:
+    assert parallel.shares([5, 1, 1, 3], 2) == [[0], [1, 2, 3]]
+    assert parallel.shares([4, 4, 2, 2, 1], 2) == [[0, 2, 4], [1, 3]]
+    assert parallel.shares([1, 1, 1], 5) == [[0], [1], [2]]
+    assert parallel.shares([7], 2) == [[0]]
+    assert parallel.shares([], 2) == []
+
+
+def test_files_loaded_in_processes_are_the_files_loaded_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading in two processes (api._load_in_processes) gives the serial report: the same
+    files in the same order, the same read errors; a file whose documents keep node trees (an
+    alias) is not sent between processes but read again in the parent."""
+    import os
+
+    from netlint import api
+
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\nspec:\n  type: NodePort\n"
+    (tmp_path / "a.yaml").write_text(service.format(i=1) + "# " + "x" * 400 + "\n")
+    # the second heaviest: the second share, loaded in the child
+    (tmp_path / "b.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n b\n  labels: {x: *n}\n"
+        + "# "
+        + "y" * 300
+        + "\n"
+    )
+    (tmp_path / "c.yaml").write_text(service.format(i=3))
+    (tmp_path / "d.yaml").write_text("a: [\n")
+    (tmp_path / "e.yaml").write_text(service.format(i=5))
+    read = api.read_input
+    loads: list[tuple[int, str]] = []
+
+    def reading(path: Path, limit: int) -> bytes:
+        loads.append((os.getpid(), path.name))
+        if path.name == "e.yaml":
+            raise PermissionError(13, "Permission denied")
+        return read(path, limit)
+
+    monkeypatch.setattr(api, "read_input", reading)
+    serial = lint([str(tmp_path)], cwd=tmp_path, jobs=1)
+    loads.clear()
+    both = lint([str(tmp_path)], cwd=tmp_path, jobs=2)
+    assert both.files == serial.files == ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
+    assert both.errors == serial.errors == ["e.yaml: cannot read: permission denied"]
+    assert render_all(both, tmp_path) == render_all(serial, tmp_path)
+    # the parent read its share (a, and the lighter ones it balanced to), then b again
+    assert loads == [(os.getpid(), "a.yaml"), (os.getpid(), "d.yaml"), (os.getpid(), "b.yaml")]

@@ -351,11 +351,13 @@ def violations(source: str, name: str) -> list[str]:
 # Reviewed uses of marshal and pickle, none of which reads input from a user or a repository:
 # - cache.py: netlint's own catalog cache (~/.cache/netlint), written atomically by netlint;
 #   marshal builds values (never runs code) and `_plain` refuses anything but plain data.
-# - parallel.py (--jobs): findings a forked child of this very process sends back on a pipe.
+# - parallel.py (--jobs): loaded files and findings a forked child of this very process sends
+#   back on a pipe.
 _REVIEWED = {
     "netlint/cache.py:18: import marshal",
     "netlint/cache.py:77: marshal.loads()",
-    "netlint/parallel.py:16: import pickle",
+    "netlint/parallel.py:22: import pickle",
+    "netlint/parallel.py:192: pickle.loads()",
 }
 
 
