@@ -48,6 +48,7 @@ _HELM_ONLY = re.compile(
 
 _intern = sys.intern
 _INTERN_UP_TO = 32
+_KNOWN_VALUES = 1 << 16  # the resolver's memo of tags by text (_loader_class)
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -386,6 +387,10 @@ def _loader_class() -> Any:
         )
         return found
 
+    # the tag of short plain scalars by their text: keys and values repeat across documents
+    # (`name`, `image`, `80`, `true`), and a lookup is cheaper than the slice, the table and the
+    # regular expressions; bounded, as a run may hold any number of distinct values
+    known: dict[str, Any] = {}
     scalar_tag = CSafeLoader.DEFAULT_SCALAR_TAG
     sequence_tag = CSafeLoader.DEFAULT_SEQUENCE_TAG
     mapping_tag = CSafeLoader.DEFAULT_MAPPING_TAG
@@ -403,11 +408,19 @@ def _loader_class() -> Any:
             # while `_fast_nodes` is in effect
             if kind is FastScalarNode or kind is ScalarNode:
                 if implicit[0]:
+                    tag = known.get(value)
+                    if tag is not None:
+                        return tag
                     first = value[:1]
                     found = table.get(first)
-                    for tag, match in matchers(first) if found is None else found:
+                    tag = scalar_tag
+                    for candidate, match in matchers(first) if found is None else found:
                         if match(value):
-                            return tag
+                            tag = candidate
+                            break
+                    if len(value) <= _INTERN_UP_TO and len(known) < _KNOWN_VALUES:
+                        known[value] = tag
+                    return tag
                 return scalar_tag
             if kind is FastSequenceNode or kind is SequenceNode:
                 return sequence_tag
