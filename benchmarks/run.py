@@ -17,7 +17,9 @@ bench.py). Every side is the wall time of a fresh subprocess of this interpreter
 imports count on both sides); the sides alternate and the best of N runs is kept, because the
 minimum is the least noisy estimate on a shared machine. RSS is each child's own ru_maxrss.
 Figures 1, 2, 4 and 5 run netlint with `--jobs 1` when it has the option (one core, as the
-floor), so they measure the work, not the parallelism; figure 6 measures the parallelism.
+floor), so they measure the work, not the parallelism; figure 6 measures the parallelism. Rows
+1a and 2a run netlint as a user does, with the default `--jobs` (one process per 512 KiB of
+input, at most the CPU count: netlint/parallel.py), against the same single-process floor.
 """
 
 from __future__ import annotations
@@ -91,6 +93,16 @@ class Netlint:
         if jobs is not None and self.has_jobs:
             cmd += ["--jobs", str(jobs)]
         return cmd
+
+
+def default_jobs(directory: Path) -> str:
+    """What the default `--jobs` is for the files of `directory` (as netlint works it out)."""
+    try:
+        from netlint.parallel import auto_jobs
+    except ImportError:  # an older netlint: one process
+        return "default --jobs (1)"
+    total = sum(f.stat().st_size for f in manifest_files(directory))
+    return f"default --jobs ({auto_jobs(total)})"
 
 
 def floor_cmd(directory: Path, listing_dir: Path) -> list[str]:
@@ -214,16 +226,27 @@ def main(argv: list[str] | None = None) -> int:
         prepare(netlint.base[:-1], small)  # bytecode compiled and caches written, as installed
 
         say("1/6 synthetic 10k objects ...")
-        floor, lint = best_of([floor_cmd(synthetic, tmp), netlint.cmd(synthetic)], runs)
+        floor, lint, default = best_of(
+            [floor_cmd(synthetic, tmp), netlint.cmd(synthetic), netlint.cmd(synthetic, jobs=None)],
+            runs,
+        )
         figures.append(wall_figure("1", "synthetic 10k objects, wall", floor, lint, 1.5))
+        figures.append(
+            wall_figure("1a", f"the same, {default_jobs(synthetic)}", floor, default, 1.5)
+        )
         synthetic_lint = seconds(lint)
         synthetic_floor = seconds(floor)
 
         corpus = SHARED / "corpus"
         if corpus.is_dir():
             say("2/6 real corpus ...")
-            floor, lint = best_of([floor_cmd(corpus, tmp), netlint.cmd(corpus)], runs)
+            floor, lint, default = best_of(
+                [floor_cmd(corpus, tmp), netlint.cmd(corpus), netlint.cmd(corpus, jobs=None)],
+                runs,
+            )
             figures.append(wall_figure("2", "../shared/corpus, wall", floor, lint, 1.0))
+            same = f"the same, {default_jobs(corpus)}"
+            figures.append(wall_figure("2a", same, floor, default, 1.0))
             extra = checkov_figure(corpus, seconds(lint))
             if extra is not None:
                 figures.append(extra)

@@ -75,31 +75,39 @@ NODE_BUDGET = 0
 
 def _load_in_processes(
     items: Sequence[InputFile],
+    weights: Sequence[int],
     stdin: bytes | None,
     limits: Limits,
     jobs: int,
     errors: list[str],
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[LoadedFile], list[str]]:
     """The files read as the serial loop reads them, in `jobs` processes (netlint/parallel.py),
     in the same order with the same errors. A file whose documents keep node trees (aliases,
-    directives, Lists: load.py) does not travel between processes: it is read here again."""
+    directives, Lists: load.py) does not travel between processes: it is read here again.
+    `progress` counts the files read in this process, then all of them."""
     import os
 
     from netlint.load import _Tree
     from netlint.parallel import map_shares
 
     here = os.getpid()
+    done = 0
 
     def load(item: InputFile) -> LoadedFile | str | None:
+        nonlocal done
         try:
             loaded = read_file(item, stdin, limits, False)
         except OSError as exc:
             return f"{item.display}: cannot read: {read_error(exc)}"
+        finally:
+            if progress is not None and os.getpid() == here:
+                done += 1
+                progress(done, len(items))
         if os.getpid() != here and any(type(d.tree) is not _Tree for d in loaded.documents):
             return None
         return loaded
 
-    weights = [_size(item) for item in items]
     out: list[LoadedFile] = []
     errors = list(errors)
     for item, result in zip(items, map_shares(items, load, weights, jobs), strict=True):
@@ -158,11 +166,12 @@ def lint(
     rules: tuple[RuleMeta, ...] | None = None,
     progress: Callable[[int, int], None] | None = None,
     render: RenderSettings | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
 ) -> Report:
     """Check `paths`. `progress(done, total)` is called after each file is read (the CLI draws a
-    progress line with it on a terminal). `jobs`: processes for the rules (netlint/parallel.py);
-    the report is the same whatever the number."""
+    progress line with it on a terminal). `jobs`: processes that load the files and run the
+    rules (netlint/parallel.py), None for `parallel.auto_jobs`; the report is the same whatever
+    the number."""
     # A run builds millions of small objects (node trees, data) that all live until it ends and
     # hold no reference cycles; the cyclic collector would re-scan that growing heap again and
     # again (measured: half of the load time on 10k objects). Pause it for the run.
@@ -202,7 +211,7 @@ def _lint(
     rules: tuple[RuleMeta, ...] | None,
     progress: Callable[[int, int], None] | None = None,
     render: RenderSettings | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
 ) -> Report:
     from netlint import engine
     from netlint.render.plan import stage
@@ -216,14 +225,21 @@ def _lint(
     loaded: list[LoadedFile] = []
     errors = [*found.errors, *staged.errors]
     text_size = 0
-    if jobs > 1 and len(staged.files) > 1 and NODE_BUDGET == 0:
-        from netlint.parallel import can_fork
+    parallel_load = False
+    if jobs is None or jobs > 1:
+        from netlint.parallel import auto_jobs, can_fork
 
-        if can_fork():
-            loaded, errors = _load_in_processes(staged.files, stdin, limits, jobs, errors)
+        weights = [_size(item) for item in staged.files]
+        if jobs is None:
+            jobs = auto_jobs(sum(weights))
+        if jobs > 1 and len(staged.files) > 1 and NODE_BUDGET == 0 and can_fork():
+            loaded, errors = _load_in_processes(
+                staged.files, weights, stdin, limits, jobs, errors, progress
+            )
+            parallel_load = True
             if progress is not None:
                 progress(len(staged.files), len(staged.files))
-    if not loaded:
+    if not parallel_load:
         for done, item in enumerate(staged.files, 1):
             try:
                 loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))

@@ -54,7 +54,7 @@ class CheckOptions:
     helm_namespace: str | None = None
     no_render: bool = False
     render_timeout: float = 120.0
-    jobs: int = 1
+    jobs: int | None = None  # None: parallel.auto_jobs
 
 
 class Exit(Exception):

@@ -225,15 +225,16 @@ def check(
         typer.Option("--render-timeout", metavar="SECONDS", help="Stop a render after this long."),
     ] = 120.0,
     jobs: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--jobs",
             "-j",
             min=1,
-            help="Processes for the rules, forked after loading; the report is the same for any "
-            "number. Default 1: on 2 cores it does not pay off yet (see README, Performance).",
+            show_default="one per 512 KiB of input, at most the CPU count",
+            help="Processes that load the files and run the rules; the report is the same for "
+            "any number.",
         ),
-    ] = 1,
+    ] = None,
 ) -> None:
     """Check manifests and report findings."""
     from netlint.checkrun import CheckOptions, run_check

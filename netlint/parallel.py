@@ -38,6 +38,24 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32"
 
 
+# --jobs by default: a process per this much input. Below it, forking and sending the loaded
+# files back costs more than the second process saves (about 25 ms per process, against a
+# load of about 6 MB/s per core).
+AUTO_SHARE = 512 * 1024
+
+
+def auto_jobs(total_bytes: int) -> int:
+    """The default of --jobs: one process per AUTO_SHARE of input, at most one per CPU this
+    process may run on; 1 where it cannot fork."""
+    if not can_fork():
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, total_bytes // AUTO_SHARE))
+
+
 def groups(families: Sequence[str], jobs: int) -> list[list[int]]:
     """Indexes into `families` (one entry per rule, in rule order) split into at most `jobs`
     groups; a family is never split; heaviest families first, each to the lightest group."""

@@ -124,3 +124,35 @@ def test_files_loaded_in_processes_are_the_files_loaded_here(
     assert render_all(both, tmp_path) == render_all(serial, tmp_path)
     # the parent read its share (a, and the lighter ones it balanced to), then b again
     assert loads == [(os.getpid(), "a.yaml"), (os.getpid(), "d.yaml"), (os.getpid(), "b.yaml")]
+
+
+def test_progress_counts_the_files_read_here_then_all(tmp_path: Path) -> None:
+    for name in "abcd":
+        (tmp_path / f"{name}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\n"
+        )
+    calls: list[tuple[int, int]] = []
+    lint(
+        [str(tmp_path)],
+        cwd=tmp_path,
+        jobs=2,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    # four files of one size: two shares of two, the first read in this process
+    assert calls == [(1, 4), (2, 4), (4, 4)]
+
+
+def test_the_default_is_a_process_per_share_of_input_up_to_the_cpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    share = parallel.AUTO_SHARE
+    assert [parallel.auto_jobs(n) for n in (0, share - 1, share, 3 * share + 1, 99 * share)] == [
+        1,
+        1,
+        1,
+        3,
+        4,
+    ]
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert parallel.auto_jobs(99 * share) == 1
