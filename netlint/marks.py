@@ -11,7 +11,8 @@ loader records, while it builds the data (`load._Capture`), every node's positio
 collection ends where its last child ends); `size` counts the nodes of its subtree (itself
 included), a mapping's children being key, value, key, value, ...; `flow` is 1 for a flow
 collection (`{...}`, `[...]`); `kind` is 0 for a scalar, 1 for a mapping, 2 for a sequence.
-That is 20 bytes per node; a node with its two marks takes 248 (88 + 2 x 80), before its value.
+That is 10 bytes per node in most documents (20 or 40 in the biggest: `Marks`); a node with its
+two marks takes 248 (88 + 2 x 80), before its value.
 
 A path is followed through the data and the cells side by side: the n-th key of a dict is the
 n-th key node of its mapping, the n-th item of a list the n-th item node. This holds only when
@@ -36,10 +37,16 @@ class Marks:
     __slots__ = ("cells",)
 
     def __init__(self, cells: Sequence[int]) -> None:
-        try:
-            self.cells: array[int] = array("i", cells)
-        except OverflowError:  # a line or column past 2**31: wider cells
-            self.cells = array("q", cells)
+        # the narrowest cells that hold every number: two bytes for most documents (files of
+        # fewer than 65536 lines, lines of fewer than 65536 columns, subtrees of fewer than 8192
+        # nodes), else four, else eight
+        for typecode in ("H", "i"):
+            try:
+                self.cells: array[int] = array(typecode, cells)
+                return
+            except OverflowError:
+                continue
+        self.cells = array("q", cells)
 
     def span(self, at: int) -> Span:
         """`node_span` of the node whose cells start at `at`."""

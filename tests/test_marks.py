@@ -14,7 +14,7 @@ import pytest
 from netlint.edits import make_edit
 from netlint.load import _may_alias, _Tree, load_text, node_span
 from netlint.marks import Marks
-from netlint.model import Document, Fix, ObjectRef, Resource, SourceFile
+from netlint.model import Document, Fix, ObjectRef, Resource, SourceFile, Span
 from netlint.positions import marks_of, resource_extent, resource_span, span_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,10 +143,12 @@ def test_templates_are_reported_once_when_the_walk_is_done_again() -> None:
     assert _compare(text) == 0
 
 
-def test_wide_cells() -> None:
+def test_cells_as_narrow_as_their_numbers() -> None:
+    assert Marks([65535, 0, 65535, 3, 8]).cells.typecode == "H"
+    assert Marks([65536, 0, 65536, 3, 8]).cells.typecode == "i"
     marks = Marks([2**40, 0, 2**40, 3, 8])
     assert marks.cells.typecode == "q"
-    assert marks.span(0).line == 2**40 + 1
+    assert marks.span(0) == Span(2**40 + 1, 1, 2**40 + 1, 4)
 
 
 def _texts(folder: Path) -> list[tuple[str, str]]:
