@@ -110,22 +110,24 @@ def run_groups(
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: compute, send, and leave without running any cleanup
-            os.close(read_end)
-            status = 0
+            status = 1
             try:
-                payload: Any = ("ok", [work(i) for i in part])
-            except BaseException as exc:
-                payload, status = ("error", exc), 1
-            buffer = io.BytesIO()
-            try:
-                _Pickler(buffer, file_ids).dump(payload)
-            except Exception as exc:  # an unpicklable exception: send its text
+                os.close(read_end)
+                try:
+                    payload: Any = ("ok", [work(i) for i in part])
+                except BaseException as exc:
+                    payload = ("error", exc)
                 buffer = io.BytesIO()
-                _Pickler(buffer, file_ids).dump(("error", RuntimeError(repr(exc))))
-                status = 1
-            with os.fdopen(write_end, "wb") as out:
-                out.write(buffer.getvalue())
-            os._exit(status)
+                try:
+                    _Pickler(buffer, file_ids).dump(payload)
+                except Exception as exc:  # an unpicklable exception: send its text
+                    buffer = io.BytesIO()
+                    _Pickler(buffer, file_ids).dump(("error", RuntimeError(repr(exc))))
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(buffer.getvalue())
+                status = 0
+            finally:  # whatever happened, the child never returns into the caller's code
+                os._exit(status)
         os.close(write_end)
         children.append((pid, read_end, part))
     results: dict[int, T] = {}
@@ -171,7 +173,9 @@ def map_shares(
 ) -> list[R]:
     """`[work(x) for x in items]`, the items split into `jobs` shares by `weights`, each share
     computed in its own process (the first in this one). `work` must not raise: it returns
-    what went wrong as a value, which must pickle, like its results."""
+    what went wrong as a value, which must pickle, like its results. A share whose process
+    sends nothing back (it died, or its results would not pickle) is computed here instead:
+    the answer is always the serial one."""
     parts = shares(weights, jobs)
     if len(parts) < 2 or not can_fork():
         return [work(x) for x in items]
@@ -180,39 +184,30 @@ def map_shares(
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: compute, send, and leave without running any cleanup
-            os.close(read_end)
-            status = 0
+            status = 1
             try:
-                data = pickle.dumps(("ok", [work(items[i]) for i in part]), pickle.HIGHEST_PROTOCOL)
-            except BaseException as exc:
-                data = pickle.dumps(("error", RuntimeError(repr(exc))))
-                status = 1
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-            os._exit(status)
+                os.close(read_end)
+                data = pickle.dumps([work(items[i]) for i in part], pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(data)
+                status = 0
+            finally:
+                os._exit(status)
         os.close(write_end)
         children.append((pid, read_end, part))
     results: dict[int, R] = {}
-    failure: BaseException | None = None
     try:
         for i in parts[0]:
             results[i] = work(items[i])
-    except BaseException as exc:
-        failure = exc
-    for pid, read_end, part in children:
-        with os.fdopen(read_end, "rb") as incoming:
-            data = incoming.read()
-        os.waitpid(pid, 0)
-        if failure is not None:
-            continue
-        if not data:
-            failure = RuntimeError("a --jobs worker process died without a result")
-            continue
-        status, value = pickle.loads(data)
-        if status == "error":
-            failure = value
-            continue
-        results.update(zip(part, value, strict=True))
-    if failure is not None:
-        raise failure
+    finally:
+        for pid, read_end, part in children:
+            with os.fdopen(read_end, "rb") as incoming:
+                data = incoming.read()
+            _, status = os.waitpid(pid, 0)
+            if status == 0 and data:
+                results.update(zip(part, pickle.loads(data), strict=True))
+    for part in parts[1:]:
+        for i in part:
+            if i not in results:
+                results[i] = work(items[i])
     return [results[i] for i in range(len(items))]

@@ -155,3 +155,25 @@ def test_the_default_is_a_process_per_share_of_input_up_to_the_cpus(
     ]
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     assert parallel.auto_jobs(99 * share) == 1
+
+
+def test_a_share_whose_process_sends_nothing_is_loaded_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's results would not pickle (here: pickling fails in the child): the parent
+    loads that share itself, and the report is the serial one."""
+    for name in "abcd":
+        (tmp_path / f"{name}.yaml").write_text(
+            f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{type: NodePort}}\n"
+        )
+    serial = render_all(lint([str(tmp_path)], cwd=tmp_path, jobs=1), tmp_path)
+
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("cannot pickle")
+
+    monkeypatch.setattr(parallel.pickle, "dumps", refuse)
+    calls: list[tuple[int, int]] = []
+    report = lint([str(tmp_path)], cwd=tmp_path, jobs=2, progress=lambda d, t: calls.append((d, t)))
+    assert render_all(report, tmp_path) == serial
+    # all four files were read in this process: its share, then the child's
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4), (4, 4)]
