@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from netlint.checks.k8s import WORKLOAD_KINDS, containers, env, get, pod_spec
+from netlint.checks.k8s import WORKLOAD_KINDS, containers, get, pod_spec
 from netlint.checks.locality.model import Pin, PinKind, Place
 from netlint.checks.patterns import lazy
 from netlint.context import RunContext
@@ -468,10 +468,23 @@ def _may_place(name: str, value: Any) -> bool:
 
 
 def _env(resource: Resource, provider: str | None) -> Iterator[Pin]:
+    """The literal env values of every container (k8s.env's reading, without an EnvVar for
+    each of the many variables that place nothing)."""
     for container_path, container in containers(resource):
-        for var in env(container_path, container):
-            if var.config_map is None and _may_place(var.name, var.value):
-                yield from _setting(var.name, var.value, "env", resource, var.path, provider)
+        items = container.get("env")
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or "value" not in item:
+                continue  # no literal value (or a reference only)
+            name, value = item.get("name"), item["value"]
+            if not isinstance(name, str) or not _may_place(name, value):
+                continue
+            ref = get(item, ("valueFrom", "configMapKeyRef"))
+            if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+                continue  # k8s.env reads the reference, not the value, when both are given
+            path = (*container_path, "env", i, "value")
+            yield from _setting(name, value, "env", resource, path, provider)
 
 
 def _config_map(resource: Resource, scope: _Scope) -> Iterator[Pin]:
