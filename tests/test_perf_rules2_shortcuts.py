@@ -146,3 +146,38 @@ def test_surrogate_test_agrees_with_the_pattern() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(300)]
     for text in texts:
         assert _has_surrogate(text) == (_SURROGATE.search(text) is not None), repr(text)
+
+
+def test_repo_paths_are_repo_path(tmp_path: Path) -> None:
+    from netlint.report import RepoPaths, repo_path
+
+    base = tmp_path / "repo"
+    (base / "k8s").mkdir(parents=True)
+    files = [
+        SourceFile("k8s/a.yaml", str(base / "k8s" / "a.yaml")),
+        SourceFile("a.yaml", str(base / "k8s" / "a.yaml")),  # same file, shown otherwise
+        SourceFile("../other.yaml", str(tmp_path / "other.yaml")),
+        SourceFile("<stdin>", None),
+        SourceFile("/abs/stdin.yaml", None),
+        SourceFile("rel/stdin.yaml", None),
+    ]
+    for base_dir in (str(base), None):
+        paths = RepoPaths(base_dir)
+        for file in files * 2:  # the second time from what it knows
+            assert paths(file) == repo_path(file, base_dir), (file, base_dir)
+
+
+def test_container_levels_write_what_json_writes() -> None:
+    import json
+
+    from netlint.report.escape import to_json
+
+    documents: list[Any] = [
+        {"a": [{}, [], {"x": 1}, [1, [2, {}]], (3, 4), {"%s": "%", "%": [None]}]},
+        {"a": [{"k": {}}, {"k": []}, {"k": {"j": [{}, []]}}, {"k": ()}]},
+        {"findings": [{"o": {"n": 1}, "r": [{"m": "x"}, {"m": "y"}]}, {"o": None, "r": []}]},
+        {"a": [{"x": 1.5}, {1: "int key"}, [2.5, {"y": {True: None}}]]},  # the general path
+        [[[[]]], [{}], {"": ""}],
+    ]
+    for document in documents:
+        assert to_json(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"

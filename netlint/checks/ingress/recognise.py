@@ -199,7 +199,8 @@ def _string_map(value: Any) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for key, item in value.items():
-        text = scalar_text(item)
+        # a string is its own text (most labels): scalar_text only for the others
+        text = item if item.__class__ is str else scalar_text(item)
         if isinstance(key, str) and text is not None:
             out[key] = text
     return out
