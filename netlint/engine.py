@@ -145,9 +145,12 @@ def _resource(doc: Document, data: dict, node: object, prefix: Path) -> Resource
     meta = data.get("metadata")
     name = namespace = None
     if isinstance(meta, dict):
+        # str() only for the rare values that are not strings already
         raw_name, raw_ns = meta.get("name"), meta.get("namespace")
-        name = str(raw_name) if raw_name is not None else None
-        namespace = str(raw_ns) if raw_ns is not None else None
+        if raw_name is not None:
+            name = raw_name if raw_name.__class__ is str else str(raw_name)
+        if raw_ns is not None:
+            namespace = raw_ns if raw_ns.__class__ is str else str(raw_ns)
     ref = ObjectRef(data["apiVersion"], data["kind"], namespace, name)
     return Resource(doc, ref, data, node, prefix)  # type: ignore[arg-type]
 
