@@ -74,6 +74,39 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
+class Raw(str):
+    """JSON text written as it is where a value stands: what a formatter has already written
+    (the JSON report's findings, netlint/report/json_report.py). Only in containers that
+    `_Indented` writes, never as a dict key."""
+
+    __slots__ = ()
+
+
+def scalar_texts(values: list[Any]) -> list[str] | None:
+    """The JSON text of each value, as `to_json` writes it, with one call of the C encoder;
+    None when the values are not all str, int, bool or None (or the C encoder is missing)."""
+    if _c_make_encoder is None or not _SCALARS.issuperset(map(type, values)):
+        return None
+    return _Indented()._scalars(values)
+
+
+def texts_at(values: list[Any], level: int) -> list[str]:
+    """The JSON text of each value as `to_json` writes it at nesting `level` (the C encoder
+    must be there: `scalar_texts` says so)."""
+    return _Indented()._level(values, level)
+
+
+def template(document: Any, level: int) -> str:
+    """A `%`-format of `document` as `to_json` writes it at nesting `level`, with a `%s` for
+    each occurrence of `SLOT` (as a value, never as a key)."""
+    text = _Indented()._level([document], level)[0].replace("%", "%%")
+    return text.replace(_SLOT_TEXT, "%s")
+
+
+SLOT = "\x00netlint-slot\x00"
+_SLOT_TEXT = _encode_str(SLOT)
+
+
 _INDENT = "  "
 # values the C encoder writes exactly as the indenting Python encoder does (floats are left
 # out: its error message for NaN differs)
@@ -214,6 +247,8 @@ class _Indented:
                     plan.append(len(o))
                 else:
                     plan.append("[]")
+            elif kind is Raw:
+                plan.append(str(o))
             else:
                 plan.append(_Slow(self._break).text(o, level))
         inner = iter(self._level(children, level + 1) if children else ())
