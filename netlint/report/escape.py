@@ -248,7 +248,7 @@ class _Indented:
                 else:
                     plan.append("[]")
             elif kind is Raw:
-                plan.append(str(o))
+                plan.append(o)  # joined as it is (a str)
             else:
                 plan.append(_Slow(self._break).text(o, level))
         inner = iter(self._level(children, level + 1) if children else ())
