@@ -64,22 +64,31 @@ def to_json(document: Any) -> str:
 def _has_surrogate(text: str) -> bool:
     """Whether `text` holds a lone surrogate. A report is megabytes: ASCII text has none (a
     flag check), and strict UTF-8 encoding, which fails exactly on surrogates, runs at a third
-    of the cost of the regular expression's search."""
+    of the cost of the regular expression's search; a chunk at a time, so that no copy of the
+    whole report is made (a code point is never split: a chunk is of code points)."""
     if text.isascii():
         return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
+    for start in range(0, len(text), _CHUNK):
+        try:
+            text[start : start + _CHUNK].encode("utf-8")
+        except UnicodeEncodeError:
+            return True
     return False
 
 
-class Raw(str):
+_CHUNK = 2**18  # code points: a quarter to one MiB of UTF-8 at a time
+
+
+class Raw:
     """JSON text written as it is where a value stands: what a formatter has already written
     (the JSON report's findings, netlint/report/json_report.py). Only in containers that
-    `_Indented` writes, never as a dict key."""
+    `_Indented` writes (to_json with the C encoder), never as a dict key. It holds the text,
+    it is not a copy of it: a report's findings are most of its megabytes."""
 
-    __slots__ = ()
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 def scalar_texts(values: list[Any]) -> list[str] | None:
@@ -248,7 +257,7 @@ class _Indented:
                 else:
                     plan.append("[]")
             elif kind is Raw:
-                plan.append(o)  # joined as it is (a str)
+                plan.append(o.text)
             else:
                 plan.append(_Slow(self._break).text(o, level))
         inner = iter(self._level(children, level + 1) if children else ())
