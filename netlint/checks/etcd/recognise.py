@@ -155,7 +155,7 @@ def _tokens(container_path: Path, container: Mapping[str, Any], key: str) -> lis
 
 
 def _base(word: str) -> str:
-    return posixpath.basename(word.strip())
+    return word.strip().rpartition("/")[2]  # posixpath.basename, without its generality
 
 
 def _is_bitnami_script(word: str) -> bool:

@@ -323,7 +323,8 @@ def _describe_labels(base: Path, found: Mapping[str, str]) -> str:
 
 
 def _name_matches(name: str | None, globs: Sequence[str]) -> bool:
-    return name is not None and any_glob(tuple(globs))(name)
+    # no globs match nothing: most catalog entries have no `not_names` (asked per Service)
+    return name is not None and bool(globs) and any_glob(tuple(globs))(name)
 
 
 def _label_evidence(service: Resource, maps: _Maps, rule: LabelSet) -> Evidence | None:
