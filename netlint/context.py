@@ -33,10 +33,11 @@ class ResourceIndex:
 
     def add(self, resource: Resource) -> None:
         ref = resource.ref
+        kind = ref.kind
         self.resources.append(resource)
         self._by_doc[id(resource.doc)].append(resource)
-        self._by_kind[ref.kind].append(resource)
-        self._by_id[(ref.kind, ref.namespace, ref.name)].append(resource)
+        self._by_kind[kind].append(resource)
+        self._by_id[(kind, ref.namespace, ref.name)].append(resource)
 
     def of_kind(self, *kinds: str) -> Iterator[Resource]:
         for kind in kinds:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,6 @@ from netlint.model import (
     Resource,
     Severity,
     SourceFile,
-    Span,
     Suppression,
 )
 from netlint.positions import resource_extent, resource_span
@@ -145,9 +145,12 @@ def _resource(doc: Document, data: dict, node: object, prefix: Path) -> Resource
     meta = data.get("metadata")
     name = namespace = None
     if isinstance(meta, dict):
+        # str() only for the rare values that are not strings already
         raw_name, raw_ns = meta.get("name"), meta.get("namespace")
-        name = str(raw_name) if raw_name is not None else None
-        namespace = str(raw_ns) if raw_ns is not None else None
+        if raw_name is not None:
+            name = raw_name if raw_name.__class__ is str else str(raw_name)
+        if raw_ns is not None:
+            namespace = raw_ns if raw_ns.__class__ is str else str(raw_ns)
     ref = ObjectRef(data["apiVersion"], data["kind"], namespace, name)
     return Resource(doc, ref, data, node, prefix)  # type: ignore[arg-type]
 
@@ -214,6 +217,8 @@ def run(
                     ) from None
             prepared.append((rule, check.fn, severity, params))
         by_id = {rule.id: rule for rule in all_rules}
+        # nothing to suppress by config or baseline (most runs): only annotations are read
+        external = bool(model.exclude) or bool(baseline)
 
         def findings_of(i: int) -> list[Finding]:
             # one rule: its hits placed, deduplicated and suppressed (the dedupe key holds the rule,
@@ -221,7 +226,7 @@ def run(
             rule, fn, severity, params = prepared[i]
             placed = [_finding(rule, severity, hit, ctx) for hit in fn(ctx, params)]
             return [
-                _suppress(f, by_id[f.rule], resource, ctx, baseline)
+                _suppress(f, by_id[f.rule], resource, ctx, baseline, external)
                 for f, resource in _dedupe(placed)
             ]
 
@@ -238,8 +243,14 @@ def run(
         else:
             per_rule = [findings_of(i) for i in range(len(prepared))]
         findings = [f for part in per_rule for f in part]
-        findings.sort(key=Finding.sort_key)
+        findings.sort(key=_SORT_KEY)
         return EngineResult(findings, chosen)
+
+
+# Finding.sort_key as one C-level call per finding
+_SORT_KEY = operator.attrgetter("file.path", "span.line", "span.column", "rule", "message")
+# the rules that annotations do not suppress: they report on the suppression annotations
+_UNSUPPRESSED = ("NL005", "NL006")
 
 
 def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-arg]
@@ -270,7 +281,7 @@ def _finding(
             resource = _object_at(ctx, loaded, span.line)
             if resource is not None:
                 obj = resource.ref
-    related = tuple(_related(r) for r in hit.related)
+    related = tuple(map(_related, hit.related)) if hit.related else ()
     finding = Finding(
         rule=rule.id,
         name=rule.name,
@@ -332,10 +343,16 @@ def fingerprint(rule: str, path: str, obj: ObjectRef | None, at: Path, extra: st
 def _dedupe(
     placed: list[tuple[Finding, Resource | None]],
 ) -> list[tuple[Finding, Resource | None]]:
-    seen: set[tuple[str, str, Span, str]] = set()
+    seen: set[tuple[str, str, tuple[int, int, int, int], str]] = set()
     out = []
     for f, resource in placed:
-        key = (f.rule, f.file.path, f.span, f.message)
+        span = f.span  # its fields: the same equality as the Span's, without its Python hash
+        key = (
+            f.rule,
+            f.file.path,
+            (span.line, span.column, span.end_line, span.end_column),
+            f.message,
+        )
         if key not in seen:
             seen.add(key)
             out.append((f, resource))
@@ -357,14 +374,17 @@ def _suppress(
     resource: Resource | None,
     ctx: RunContext,
     baseline: set[str] | None,
+    external: bool = True,
 ) -> Finding:
+    """The finding with its suppression, if any; `external`: whether the config has exclude
+    entries or the run a baseline (else only annotations can suppress)."""
     suppression: Suppression | None = None
-    if (rule.family != "NL0" or rule.id not in ("NL005", "NL006")) and _annotated(resource):
+    if (rule.family != "NL0" or rule.id not in _UNSUPPRESSED) and _annotated(resource):
         suppression = by_annotation(resource, rule)
-    if suppression is None:
+    if suppression is None and external:
         suppression = by_exclude(finding, rule, ctx.config, ctx.today)
-    if suppression is None:
-        suppression = by_baseline(finding, baseline)
+        if suppression is None:
+            suppression = by_baseline(finding, baseline)
     if suppression is None:
         return finding
     from dataclasses import replace

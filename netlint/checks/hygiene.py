@@ -203,14 +203,15 @@ def invalid_metadata(ctx: RunContext, params: Any) -> Iterator[Hit]:
                 )
                 continue
             for key, value in values.items():
-                path = ("metadata", section, key)
                 if value is not None and not isinstance(value, str):
+                    path = ("metadata", section, key)
                     yield _not_a_string(resource, path, f"{section[:-1]} {key}", value)
                 elif (
                     section == "labels"
                     and isinstance(value, str)
                     and (len(value) > 63 or not _LABEL_VALUE.match(value))
                 ):
+                    path = ("metadata", section, key)
                     yield Hit(
                         f"label {key} has the invalid value {value!r}: label values are at "
                         "most 63 characters of letters, digits, '-', '_' and '.', starting "

@@ -71,11 +71,17 @@ def workload_containers(ctx: RunContext) -> list[tuple[Resource, Path, dict[str,
     extractors that look at every container."""
     found: list[tuple[Resource, Path, dict[str, Any]]] | None = ctx.cache.get("k8s.containers")
     if found is None:
-        found = [
-            (resource, path, container)
-            for resource in ctx.index.of_kind(*WORKLOAD_KINDS)
-            for path, container in containers(resource, init=False)
-        ]
+        found = []
+        for resource in ctx.index.of_kind(*WORKLOAD_KINDS):
+            spec = pod_spec(resource)  # containers(resource, init=False), without a generator
+            if spec is None:
+                continue
+            items = spec[1].get("containers")
+            if isinstance(items, list):
+                base = (*spec[0], "containers")
+                for i, item in enumerate(items):
+                    if isinstance(item, dict):
+                        found.append((resource, (*base, i), item))
         ctx.cache["k8s.containers"] = found
     return found
 

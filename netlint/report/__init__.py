@@ -128,5 +128,25 @@ def repo_path(file: SourceFile, base_dir: str | None) -> str | None:
     return "/".join(parts)
 
 
+class RepoPaths:
+    """`repo_path` against one base directory, worked out once per file: a report names few
+    files many times, and each answer costs a realpath (system calls) and a relpath. One per
+    report, so a base directory is resolved as it is when that report is written."""
+
+    __slots__ = ("_known", "base_dir")
+
+    def __init__(self, base_dir: str | None) -> None:
+        self.base_dir = base_dir
+        self._known: dict[tuple[str | None, str], str | None] = {}
+
+    def __call__(self, file: SourceFile) -> str | None:
+        key = (file.abspath, file.path)  # all that repo_path reads of the file
+        known = self._known
+        if key in known:
+            return known[key]
+        found = known[key] = repo_path(file, self.base_dir)
+        return found
+
+
 def _is_absolute(path: str) -> bool:
     return path.startswith("/") or PurePath(path).is_absolute()

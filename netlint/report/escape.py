@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import chain, compress, islice
+from itertools import chain, compress, islice, repeat
 from json.encoder import encode_basestring as _encode_str  # the C escaper
-from operator import not_
+from operator import mod, not_
 from typing import Any
 
 # Characters that can move the cursor, change colours, end a line or reorder what is shown:
@@ -56,9 +56,64 @@ def to_json(document: Any) -> str:
     container, a yield per token): a tenth of a second for five thousand findings.
     `_Indented` writes the same bytes with the C encoder doing the scalars (see there)."""
     text = _Indented().text(document)
-    if _SURROGATE.search(text) is not None:
-        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text
+    if not _has_surrogate(text):
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _has_surrogate(text: str) -> bool:
+    """Whether `text` holds a lone surrogate. A report is megabytes: ASCII text has none (a
+    flag check), and strict UTF-8 encoding, which fails exactly on surrogates, runs at a third
+    of the cost of the regular expression's search; a chunk at a time, so that no copy of the
+    whole report is made (a code point is never split: a chunk is of code points)."""
+    if text.isascii():
+        return False
+    for start in range(0, len(text), _CHUNK):
+        try:
+            text[start : start + _CHUNK].encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+    return False
+
+
+_CHUNK = 2**18  # code points: a quarter to one MiB of UTF-8 at a time
+
+
+class Raw:
+    """JSON text written as it is where a value stands: what a formatter has already written
+    (the JSON report's findings, netlint/report/json_report.py). Only in containers that
+    `_Indented` writes (to_json with the C encoder), never as a dict key. It holds the text,
+    it is not a copy of it: a report's findings are most of its megabytes."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def scalar_texts(values: list[Any]) -> list[str] | None:
+    """The JSON text of each value, as `to_json` writes it, with one call of the C encoder;
+    None when the values are not all str, int, bool or None (or the C encoder is missing)."""
+    if _c_make_encoder is None or not _SCALARS.issuperset(map(type, values)):
+        return None
+    return _Indented()._scalars(values)
+
+
+def texts_at(values: list[Any], level: int) -> list[str]:
+    """The JSON text of each value as `to_json` writes it at nesting `level` (the C encoder
+    must be there: `scalar_texts` says so)."""
+    return _Indented()._level(values, level)
+
+
+def template(document: Any, level: int) -> str:
+    """A `%`-format of `document` as `to_json` writes it at nesting `level`, with a `%s` for
+    each occurrence of `SLOT` (as a value, never as a key)."""
+    text = _Indented()._level([document], level)[0].replace("%", "%%")
+    return text.replace(_SLOT_TEXT, "%s")
+
+
+SLOT = "\x00netlint-slot\x00"
+_SLOT_TEXT = _encode_str(SLOT)
 
 
 _INDENT = "  "
@@ -66,6 +121,8 @@ _INDENT = "  "
 # out: its error message for NaN differs)
 _SCALARS = frozenset({str, int, bool, type(None)})
 _SEQUENCES = frozenset({list, tuple})
+_DICT = frozenset({dict})
+_CONTAINERS = _DICT | _SEQUENCES
 _STR_ONLY = frozenset({str})
 # below this depth (never reached by a report) everything is left to the recursive encoder,
 # which also finds circular references as json does
@@ -88,6 +145,7 @@ class _Indented:
     def __init__(self) -> None:
         self.breaks: list[str] = ["\n"]  # "\n" + indentation, by level
         self.formats: dict[tuple[int, tuple[str, ...]], str] = {}
+        self.by_level: dict[int, dict[tuple[str, ...], str]] = {}  # the same, per level
         self.encoder: Any = (
             None
             if _c_make_encoder is None
@@ -142,6 +200,46 @@ class _Indented:
         if False not in flags:
             return scalars
         containers = list(compress(items, map(not_, flags)))
+        texts = self._containers(containers, level)
+        # back in the order of `items`: flags pick the scalars' (True) or containers' texts
+        sources = (iter(texts), iter(scalars))
+        return list(map(next, map(sources.__getitem__, flags)))
+
+    def _containers(self, containers: list[Any], level: int) -> list[str]:
+        """The texts of the containers of one level. When they are all dicts with string keys,
+        lists and tuples (a report's always are), with C-level maps over all of them: the dicts'
+        values and then the sequences' items go one level down together, and each dict is put
+        together by its format, each sequence by a join. Else `_mixed`, a loop per container."""
+        kinds = list(map(type, containers))
+        if not _CONTAINERS.issuperset(kinds):
+            return self._mixed(containers, level)
+        is_dict = list(map(_DICT.__contains__, kinds))
+        dicts = list(compress(containers, is_dict)) if False in is_dict else containers
+        if not _STR_ONLY.issuperset(map(type, chain.from_iterable(dicts))):
+            return self._mixed(containers, level)
+        sequences = list(compress(containers, map(not_, is_dict))) if dicts else containers
+        keys = list(map(tuple, dicts))
+        children = list(chain.from_iterable(map(dict.values, dicts)))
+        children.extend(chain.from_iterable(sequences))
+        inner = iter(self._level(children, level + 1) if children else ())
+        formats = self._formats(level, keys)
+        # each dict's format % its values' texts, taken from `inner` in order
+        dict_texts = list(map(mod, formats, map(tuple, map(islice, repeat(inner), map(len, keys)))))
+        if not sequences:
+            return dict_texts
+        brk, end = self._break(level + 1), self._break(level)
+        between = "," + brk
+        sequence_texts = [
+            f"[{brk}{between.join(islice(inner, n))}{end}]" if n else "[]"
+            for n in map(len, sequences)
+        ]
+        if not dicts:
+            return sequence_texts
+        sources = (iter(sequence_texts), iter(dict_texts))
+        return list(map(next, map(sources.__getitem__, is_dict)))
+
+    def _mixed(self, containers: list[Any], level: int) -> list[str]:
+        """`_containers` one container at a time, for levels that hold anything else."""
         children: list[Any] = []  # the items of this level's containers, in order
         plan: list[Any] = []  # per container: a key tuple, a length or its text
         for o in containers:
@@ -158,6 +256,8 @@ class _Indented:
                     plan.append(len(o))
                 else:
                     plan.append("[]")
+            elif kind is Raw:
+                plan.append(o.text)
             else:
                 plan.append(_Slow(self._break).text(o, level))
         inner = iter(self._level(children, level + 1) if children else ())
@@ -171,9 +271,7 @@ class _Indented:
                 texts.append(f"[{brk}{body}{self._break(level)}]")
             else:
                 texts.append(step)
-        # back in the order of `items`: flags pick the scalars' (True) or containers' texts
-        sources = (iter(texts), iter(scalars))
-        return list(map(next, map(sources.__getitem__, flags)))
+        return texts
 
     def _scalars(self, values: list[Any]) -> list[str]:
         if not values:
@@ -181,8 +279,19 @@ class _Indented:
         text = "".join(self.encoder(values, 0))  # `[` v1 `\n` v2 ... `]`
         return text[1:-1].split("\n")
 
+    def _formats(self, level: int, keys: list[tuple[str, ...]]) -> list[str]:
+        """`_format(level, k)` for each `k` of `keys` (most of them alike)."""
+        known = self.by_level.get(level)
+        if known is None:
+            known = self.by_level[level] = {}
+        for k in set(keys).difference(known):
+            known[k] = self._format(level, k)
+        return list(map(known.__getitem__, keys))
+
     def _format(self, level: int, keys: tuple[str, ...]) -> str:
         """`%`-format of a dict with these keys at `level`, a `%s` per value."""
+        if not keys:
+            return "{}"
         found = self.formats.get((level, keys))
         if found is None:
             brk = self._break(level + 1)

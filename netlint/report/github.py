@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netlint.model import Finding, Severity
-from netlint.report import RenderOptions, rendered_hint, repo_path
+from netlint.report import RenderOptions, RepoPaths, rendered_hint
 from netlint.report.escape import visible
 from netlint.report.text import summary_line
 
@@ -32,26 +32,29 @@ def escape_property(text: str) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    lines = [annotation(f, options.base_dir) for f in report.active]
+    paths = RepoPaths(options.base_dir)
+    lines = [_annotation(f, paths) for f in report.active]
     lines.append(f"netlint: {summary_line(report)}")
     return "\n".join(lines) + "\n"
 
 
 def annotation(finding: Finding, base_dir: str | None) -> str:
+    return _annotation(finding, RepoPaths(base_dir))
+
+
+def _annotation(finding: Finding, paths: RepoPaths) -> str:
     span = finding.span
-    props = [
-        ("file", visible(repo_path(finding.file, base_dir) or finding.file.path)),
-        ("line", str(span.line)),
-        ("col", str(span.column)),
-        ("endLine", str(span.end_line)),
-        ("endColumn", str(span.end_column)),
-        ("title", f"{finding.rule} {finding.name}"),
-    ]
-    head = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    return f"::{_COMMAND[finding.severity]} {head}::{escape_data(_message(finding, base_dir))}"
+    where = escape_property(visible(paths(finding.file) or finding.file.path))
+    title = escape_property(f"{finding.rule} {finding.name}")
+    # the numbers are digits: escape_property would leave them as they are
+    head = (
+        f"file={where},line={span.line},col={span.column},endLine={span.end_line},"
+        f"endColumn={span.end_column},title={title}"
+    )
+    return f"::{_COMMAND[finding.severity]} {head}::{escape_data(_message(finding, paths))}"
 
 
-def _message(finding: Finding, base_dir: str | None) -> str:
+def _message(finding: Finding, paths: RepoPaths) -> str:
     """The message and its hints, one per line (newlines our own, escaped as %0A)."""
     text = visible(finding.message)
     if finding.object is not None:
@@ -63,7 +66,7 @@ def _message(finding: Finding, base_dir: str | None) -> str:
     elif finding.source_template:
         lines.append(f"source: {visible(finding.source_template)}")
     for rel in finding.related:
-        where = visible(repo_path(rel.file, base_dir) or rel.file.path)
+        where = visible(paths(rel.file) or rel.file.path)
         note = f"note: {where}:{rel.span.line}:{rel.span.column}: {visible(rel.message)}"
         if rel.object is not None:
             note += f" ({visible(rel.object.describe())})"

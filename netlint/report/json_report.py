@@ -7,11 +7,13 @@ included, flagged with `suppressed: true` and their `suppression`.
 
 from __future__ import annotations
 
+from itertools import islice, repeat
+from operator import mod
 from typing import TYPE_CHECKING, Any
 
 from netlint.model import Finding, ResolvedRelated, Severity
 from netlint.report import RenderOptions, fix_dict, object_dict, rendered_dict
-from netlint.report.escape import to_json
+from netlint.report.escape import SLOT, Raw, scalar_texts, template, texts_at, to_json
 
 if TYPE_CHECKING:
     from netlint.api import Report
@@ -21,17 +23,26 @@ SCHEMA_FILE = "json-report.schema.json"
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return to_json(document(report, options))
+    """`to_json(document(report, options))`, with the findings written by `_texts`."""
+    shown = report.active if options.omit_suppressed else report.findings
+    texts = _texts(shown)
+    if texts is None:
+        return to_json(document(report, options))
+    return to_json(document(report, options, [Raw(t) for t in texts]))
 
 
-def document(report: Report, options: RenderOptions) -> dict[str, Any]:
+def document(
+    report: Report, options: RenderOptions, findings: list[Any] | None = None
+) -> dict[str, Any]:
+    """The report as JSON values; `findings` stand in for the findings' own (render)."""
     counts = report.counts()
+    if findings is None:
+        shown = report.active if options.omit_suppressed else report.findings
+        findings = [_finding(f) for f in shown]
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "netlint", "version": options.tool_version},
-        "findings": [
-            _finding(f) for f in (report.active if options.omit_suppressed else report.findings)
-        ],
+        "findings": findings,
         "summary": {
             "files": len(report.files),
             "errors": counts[Severity.ERROR],
@@ -93,6 +104,89 @@ def _related(r: ResolvedRelated) -> dict[str, Any]:
         "end_column": r.span.end_column,
         "object": object_dict(r.object),
     }
+
+
+# ---- the findings' text, without a dict per finding -----------------------------------------
+#
+# Most findings have one of few shapes: which of object, suppression and edit are set, how many
+# related locations with or without an object, and no fix or rendering (their values can be
+# anything). A finding of such a shape is its shape's template (its `_plain_finding` dict as
+# to_json writes it, a slot for each value) filled with its values' texts, all of the report's
+# values written by one call of the C encoder. `_values` lists a finding's values in the order
+# the template's slots have them: the order of `_plain_finding` (tests/test_perf_rules2_* check
+# this on every finding of the rule fixtures).
+
+_Shape = tuple[bool, bool, bool, tuple[bool, ...]]
+_NULL_OBJECT = (None,)
+
+
+def _shape(f: Finding) -> _Shape | None:
+    if f.fix is not None or f.rendered is not None:
+        return None
+    return (
+        f.object is None,
+        f.suppression is None,
+        f.edit is None,
+        tuple(r.object is None for r in f.related),
+    )
+
+
+def _values(f: Finding, out: list[Any]) -> None:
+    span, obj, sup, edit = f.span, f.object, f.suppression, f.edit
+    out += (f.rule, f.name, f.severity.value, f.message, f.file.path)
+    out += (span.line, span.column, span.end_line, span.end_column)
+    out += _NULL_OBJECT if obj is None else (obj.api_version, obj.kind, obj.namespace, obj.name)
+    out += (f.source_template, sup is not None)
+    out += _NULL_OBJECT if sup is None else (sup.kind, sup.justification, sup.source)
+    out += (f.fingerprint, None)  # and the fix, None in every shape
+    if edit is None:
+        out.append(None)
+    else:
+        e = edit.span
+        out += (e.line, e.column, e.end_line, e.end_column, edit.text)
+    for r in f.related:
+        s, o = r.span, r.object
+        out += (r.message, r.file.path, s.line, s.column, s.end_line, s.end_column)
+        out += _NULL_OBJECT if o is None else (o.api_version, o.kind, o.namespace, o.name)
+
+
+def _skeleton(value: Any) -> Any:
+    """`value` with a SLOT for each scalar (empty containers stay: they have no slot)."""
+    if isinstance(value, dict):
+        return {k: _skeleton(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_skeleton(v) for v in value]
+    return SLOT
+
+
+def _texts(findings: list[Finding]) -> list[str] | None:
+    """Each finding's JSON text at its place in the report (nesting level 2), or None when a
+    value is of a type the C encoder does not write as to_json does (then to_json does all)."""
+    shapes = list(map(_shape, findings))
+    formats: dict[_Shape, str] = {}
+    values: list[Any] = []
+    slots: list[int] = []
+    others: list[dict[str, Any]] = []  # the dicts of findings of no shape
+    for f, shape in zip(findings, shapes, strict=True):
+        if shape is None:
+            others.append(_finding(f))
+            continue
+        if shape not in formats:
+            formats[shape] = template(_skeleton(_plain_finding(f)), 2)
+        before = len(values)
+        _values(f, values)
+        slots.append(len(values) - before)
+    texts = scalar_texts(values)
+    if texts is None:
+        return None
+    inner = iter(texts)
+    shaped = [formats[s] for s in shapes if s is not None]
+    # each template % its values' texts, taken from `inner` in order
+    plain = list(map(mod, shaped, map(tuple, map(islice, repeat(inner), slots))))
+    if not others:
+        return plain
+    fills = (iter(texts_at(others, 2)), iter(plain))
+    return [next(fills[s is not None]) for s in shapes]
 
 
 def schema() -> dict[str, Any]:

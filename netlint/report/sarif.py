@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from netlint.model import Finding, Severity, SourceFile, Span
-from netlint.report import RenderOptions, fix_dict, object_dict, rendered_dict, repo_path
+from netlint.report import RenderOptions, RepoPaths, fix_dict, object_dict, rendered_dict
 from netlint.report.escape import to_json
 
 if TYPE_CHECKING:
@@ -55,7 +55,8 @@ def document(report: Report, options: RenderOptions) -> dict[str, Any]:
     run["columnKind"] = "unicodeCodePoints"
     run["invocations"] = [_invocation(report)]
     shown = report.active if options.omit_suppressed else report.findings
-    run["results"] = [_result(f, index[f.rule], options.base_dir) for f in shown]
+    artifacts = _Artifacts(options.base_dir)
+    run["results"] = [_result(f, index[f.rule], artifacts) for f in shown]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
@@ -132,20 +133,20 @@ def _limit(text: str) -> str:
 # ---- results -------------------------------------------------------------------------------
 
 
-def _result(f: Finding, rule_index: int, base_dir: str | None) -> dict[str, Any]:
+def _result(f: Finding, rule_index: int, artifacts: _Artifacts) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": f.severity.value,
         "message": {"text": _message(f)},
-        "locations": [{"physicalLocation": _physical(f.file, f.span, base_dir)}],
+        "locations": [{"physicalLocation": _physical(f.file, f.span, artifacts)}],
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
     }
     if f.related:
         result["relatedLocations"] = [
             {
                 "id": number,
-                "physicalLocation": _physical(rel.file, rel.span, base_dir),
+                "physicalLocation": _physical(rel.file, rel.span, artifacts),
                 "message": {"text": rel.message},
             }
             for number, rel in enumerate(f.related, start=1)
@@ -156,7 +157,7 @@ def _result(f: Finding, rule_index: int, base_dir: str | None) -> dict[str, Any]
         result.setdefault("relatedLocations", []).append(
             {
                 "id": len(f.related) + 1,
-                "physicalLocation": _physical(f.rendered.file, f.rendered.span, base_dir),
+                "physicalLocation": _physical(f.rendered.file, f.rendered.span, artifacts),
                 "message": {"text": f"rendered here ({f.rendered.file.path})"},
             }
         )
@@ -180,7 +181,7 @@ def _result(f: Finding, rule_index: int, base_dir: str | None) -> dict[str, Any]
             fix["description"] = {"text": f.fix.description}
         fix["artifactChanges"] = [
             {
-                "artifactLocation": _artifact(f.file, base_dir),
+                "artifactLocation": artifacts(f.file),
                 "replacements": [
                     {
                         "deletedRegion": _region(f.edit.span),
@@ -233,8 +234,8 @@ def _message(f: Finding) -> str:
     return text
 
 
-def _physical(file: SourceFile, span: Span, base_dir: str | None) -> dict[str, Any]:
-    return {"artifactLocation": _artifact(file, base_dir), "region": _region(span)}
+def _physical(file: SourceFile, span: Span, artifacts: _Artifacts) -> dict[str, Any]:
+    return {"artifactLocation": artifacts(file), "region": _region(span)}
 
 
 def _region(span: Span) -> dict[str, int]:
@@ -246,9 +247,27 @@ def _region(span: Span) -> dict[str, int]:
     }
 
 
-def _artifact(file: SourceFile, base_dir: str | None) -> dict[str, str]:
+class _Artifacts:
+    """The `artifactLocation` of each file of one report, worked out once per file (a report
+    names few files thousands of times); every location gets its own dict."""
+
+    __slots__ = ("_known", "_paths")
+
+    def __init__(self, base_dir: str | None) -> None:
+        self._paths = RepoPaths(base_dir)
+        self._known: dict[tuple[str | None, str], dict[str, str]] = {}
+
+    def __call__(self, file: SourceFile) -> dict[str, str]:
+        key = (file.abspath, file.path)  # all that _artifact reads of the file
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = _artifact(file, self._paths)
+        return dict(found)
+
+
+def _artifact(file: SourceFile, paths: RepoPaths) -> dict[str, str]:
     """Repo-relative URI against %SRCROOT% where possible, else an absolute file: URI."""
-    rel = repo_path(file, base_dir)
+    rel = paths(file)
     if rel is not None:
         return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
     try:  # outside the base directory, or stdin named with an absolute --stdin-filename

@@ -155,7 +155,7 @@ def _tokens(container_path: Path, container: Mapping[str, Any], key: str) -> lis
 
 
 def _base(word: str) -> str:
-    return posixpath.basename(word.strip())
+    return word.strip().rpartition("/")[2]  # posixpath.basename, without its generality
 
 
 def _is_bitnami_script(word: str) -> bool:
@@ -616,14 +616,18 @@ class Server:
 
 def _server(container_path: Path, container: dict[str, Any]) -> Server | None:
     image = container.get("image")
-    family = etcd_image_family(image) if isinstance(image, str) else None
+    # every etcd image has "etcd" in its name (_IMAGE_BASE): most images are told apart
+    # without parsing the reference (they are many and mostly distinct: a cache misses)
+    family = (
+        etcd_image_family(image) if isinstance(image, str) and "etcd" in image.lower() else None
+    )
     # the image's own program, not an etcd image: only an etcd server variable can make it a
     # member (most containers of a run end here, without reading how they start)
     if (
         family is None
         and "command" not in container
         and "args" not in container
-        and not _env_names(container).intersection(_SERVER_ENV)
+        and not _has_server_env(container)
     ):
         return None
     started = launch(container_path, container)
@@ -664,6 +668,19 @@ def _server(container_path: Path, container: dict[str, Any]) -> Server | None:
     return None
 
 
+def _has_server_env(container: Mapping[str, Any]) -> bool:
+    """Whether `_env_names(container)` holds one of _SERVER_ENV, told without the set."""
+    items = container.get("env")
+    if not isinstance(items, list):
+        return False
+    for item in items:
+        if isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str) and name in _SERVER_ENV:
+                return True
+    return False
+
+
 def _env_names(container: Mapping[str, Any]) -> set[str]:
     items = container.get("env")
     if not isinstance(items, list):
@@ -671,11 +688,8 @@ def _env_names(container: Mapping[str, Any]) -> set[str]:
     return {i["name"] for i in items if isinstance(i, dict) and isinstance(i.get("name"), str)}
 
 
-def _server_containers(resource: Resource) -> Iterator[Server]:
-    found = pod_spec(resource)
-    if found is None:
-        return
-    path, spec = found
+def _server_containers(path: Path, spec: dict[str, Any]) -> Iterator[Server]:
+    """The etcd servers among the containers of the pod spec `spec` at `path`."""
     items = spec.get("containers")
     if isinstance(items, list):
         for i, item in enumerate(items):
@@ -841,7 +855,7 @@ def _workload_members(ctx: RunContext, resource: Resource) -> list[EtcdMember]:
     if found is None:
         return []
     spec_path, spec = found
-    servers = list(_server_containers(resource))
+    servers = list(_server_containers(spec_path, spec))
     if not servers:
         return []  # not etcd: no need to read its volumes
     pod = _pod_volumes(resource, spec_path, spec)

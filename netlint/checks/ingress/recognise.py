@@ -199,7 +199,8 @@ def _string_map(value: Any) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for key, item in value.items():
-        text = scalar_text(item)
+        # a string is its own text (most labels): scalar_text only for the others
+        text = item if item.__class__ is str else scalar_text(item)
         if isinstance(key, str) and text is not None:
             out[key] = text
     return out
@@ -322,7 +323,8 @@ def _describe_labels(base: Path, found: Mapping[str, str]) -> str:
 
 
 def _name_matches(name: str | None, globs: Sequence[str]) -> bool:
-    return name is not None and any_glob(tuple(globs))(name)
+    # no globs match nothing: most catalog entries have no `not_names` (asked per Service)
+    return name is not None and bool(globs) and any_glob(tuple(globs))(name)
 
 
 def _label_evidence(service: Resource, maps: _Maps, rule: LabelSet) -> Evidence | None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from netlint.checks.k8s import WORKLOAD_KINDS, containers, env, get, pod_spec
+from netlint.checks.k8s import WORKLOAD_KINDS, get, pod_spec
 from netlint.checks.locality.model import Pin, PinKind, Place
 from netlint.checks.patterns import lazy
 from netlint.context import RunContext
@@ -191,9 +191,26 @@ def _pin(
     hint: str | None,
     is_host: bool = False,
 ) -> Iterator[Pin]:
+    pin = _pin_of(kind, value, key, what, resource, path, hint, is_host)
+    if pin is not None:
+        yield pin
+
+
+def _pin_of(
+    kind: PinKind,
+    value: Any,
+    key: str,
+    what: str,
+    resource: Resource,
+    path: Path,
+    hint: str | None,
+    is_host: bool = False,
+) -> Pin | None:
+    """The one pin of `_pin`, or None: for the places that make many, without a generator."""
     text = _scalar(value)
-    if text is not None:
-        yield Pin(kind, text, key, what, Place(resource, path), subject(resource), hint, is_host)
+    if text is None:
+        return None
+    return Pin(kind, text, key, what, Place(resource, path), subject(resource), hint, is_host)
 
 
 # -- scheduling ---------------------------------------------------------------------------------
@@ -201,11 +218,15 @@ def _pin(
 
 def _workload(resource: Resource, scope: _Scope) -> Iterator[Pin]:
     found = pod_spec(resource)
-    if found is not None:
-        path, spec = found
+    if found is None:
+        return  # no pod spec: no containers either
+    path, spec = found
+    # each reader finds nothing without its key: no generator is started for it then
+    if "nodeSelector" in spec:
         yield from _node_selector(resource, path, spec, scope)
+    if "affinity" in spec:
         yield from _node_affinity(resource, path, spec, scope)
-    yield from _env(resource, scope.provider)
+    yield from _spec_env(resource, path, spec, scope.provider)
 
 
 def _node_selector(
@@ -214,9 +235,10 @@ def _node_selector(
     selector = spec.get("nodeSelector")
     if not isinstance(selector, dict):
         return
+    keys = scope.keys
     for key, value in selector.items():
-        if scope.location_key(key):
-            yield from _pin(
+        if isinstance(key, str) and key in keys:  # scope.location_key(key)
+            pin = _pin_of(
                 "required",
                 value,
                 key,
@@ -225,6 +247,8 @@ def _node_selector(
                 (*path, "nodeSelector", key),
                 scope.provider,
             )
+            if pin is not None:
+                yield pin
 
 
 def _node_affinity(
@@ -452,7 +476,9 @@ def _setting(
         return
     if region_name(name):
         if _REGION_VALUE.match(text) and text.lower() not in _NO_REGION:
-            yield from _pin("endpoint", text, name, f"{label} {name}", resource, path, hint)
+            pin = _pin_of("endpoint", text, name, f"{label} {name}", resource, path, hint)
+            if pin is not None:
+                yield pin
         return
     for host in hosts(value, bare=_host_name(name)):
         yield from _pin(
@@ -468,10 +494,44 @@ def _may_place(name: str, value: Any) -> bool:
 
 
 def _env(resource: Resource, provider: str | None) -> Iterator[Pin]:
-    for container_path, container in containers(resource):
-        for var in env(container_path, container):
-            if var.config_map is None and _may_place(var.name, var.value):
-                yield from _setting(var.name, var.value, "env", resource, var.path, provider)
+    """The literal env values of every container (k8s.env's reading, without an EnvVar for
+    each of the many variables that place nothing)."""
+    found = pod_spec(resource)
+    if found is not None:
+        yield from _spec_env(resource, found[0], found[1], provider)
+
+
+def _spec_env(
+    resource: Resource, path: Path, spec: dict[str, Any], provider: str | None
+) -> Iterator[Pin]:
+    """`_env` of the pod spec `spec` at `path`: its containers, then its init containers (the
+    order of k8s.containers)."""
+    for key in ("containers", "initContainers"):
+        listed = spec.get(key)
+        if not isinstance(listed, list):
+            continue
+        for c, container in enumerate(listed):
+            if isinstance(container, dict):
+                yield from _container_env(resource, (*path, key, c), container, provider)
+
+
+def _container_env(
+    resource: Resource, container_path: Path, container: dict[str, Any], provider: str | None
+) -> Iterator[Pin]:
+    items = container.get("env")
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or "value" not in item:
+                continue  # no literal value (or a reference only)
+            name, value = item.get("name"), item["value"]
+            if not isinstance(name, str) or not _may_place(name, value):
+                continue
+            ref = get(item, ("valueFrom", "configMapKeyRef"))
+            if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+                continue  # k8s.env reads the reference, not the value, when both are given
+            yield from _setting(
+                name, value, "env", resource, (*container_path, "env", i, "value"), provider
+            )
 
 
 def _config_map(resource: Resource, scope: _Scope) -> Iterator[Pin]:
@@ -480,7 +540,8 @@ def _config_map(resource: Resource, scope: _Scope) -> Iterator[Pin]:
     if not isinstance(data, dict):
         return
     for key, value in data.items():
-        if isinstance(key, str) and _may_place(key, value):
+        # _may_place inlined: a ConfigMap holds many keys, and most place nothing
+        if isinstance(key, str) and isinstance(value, str) and ("." in value or region_name(key)):
             yield from _setting(key, value, "ConfigMap key", resource, ("data", key), provider)
 
 

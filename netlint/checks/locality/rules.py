@@ -58,17 +58,37 @@ def single(resolution: Resolution) -> Location | None:
     return None
 
 
+def _placed(ctx: RunContext) -> list[tuple[Pin, Resolution, Location | None]]:
+    """Every pin with its resolution and the one place it means (`single`), for the run: the
+    five NL40x rules read them all, and many pins share one resolution (`_pins`)."""
+    found = ctx.cache.get("locality.placed")
+    if found is None:
+        places: dict[int, Location | None] = {}
+        found = []
+        for pin, resolution in _pins(ctx):
+            key = id(resolution)
+            if key in places:
+                location = places[key]
+            else:
+                location = places[key] = single(resolution)
+            found.append((pin, resolution, location))
+        ctx.cache["locality.placed"] = found
+    result: list[tuple[Pin, Resolution, Location | None]] = found
+    return result
+
+
 def _outside(ctx: RunContext, kinds: tuple[str, ...]) -> Iterator[tuple[Pin, Location, str]]:
     from netlint.checks.locality.regions import status
 
     allowed = _allowed(ctx)
-    for pin, resolution in _pins(ctx):
-        if pin.kind not in kinds:
+    verdicts: dict[str, tuple[bool, str]] = {}  # by country: the same few in every run
+    for pin, _, location in _placed(ctx):
+        if pin.kind not in kinds or location is None:
             continue
-        location = single(resolution)
-        if location is None:
-            continue
-        ok, why = status(location.country, allowed)
+        verdict = verdicts.get(location.country)
+        if verdict is None:
+            verdict = verdicts[location.country] = status(location.country, allowed)
+        ok, why = verdict
         if not ok:
             yield pin, location, why
 
@@ -111,11 +131,12 @@ _OUTSIDE: dict[str, tuple[str, str]] = {
 
 def _outside_hits(ctx: RunContext, kind: str) -> Iterator[Hit]:
     verb, consequence = _OUTSIDE[kind]
+    said = consequence.format(policy=_policy(ctx))  # the config's: one text for the run
     for pin, location, why in _outside(ctx, (kind,)):
         yield _hit(
             pin,
             f"{pin.subject} {verb} {pin.value} ({pin.what}): {describe(location)} "
-            f"({location.provider}): {why}. {consequence.format(policy=_policy(ctx))}",
+            f"({location.provider}): {why}. {said}",
         )
 
 
@@ -136,8 +157,8 @@ def endpoint_outside(ctx: RunContext, params: Any) -> Iterator[Hit]:
 
 
 def region_unknown(ctx: RunContext, params: Any) -> Iterator[Hit]:
-    for pin, resolution in _pins(ctx):
-        if single(resolution) is not None:
+    for pin, resolution, location in _placed(ctx):
+        if location is not None:
             continue
         if len(resolution.locations) > 1:
             places = "; ".join(

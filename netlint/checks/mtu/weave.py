@@ -37,9 +37,11 @@ def _is_weave(resource: Resource, container: dict[str, Any]) -> bool:
     if container.get("name") == "weave" and "weave" in (resource.name or ""):
         return True
     items = container.get("env")
-    return isinstance(items, list) and any(
-        isinstance(e, dict) and e.get("name") == "WEAVE_MTU" for e in items
-    )
+    if isinstance(items, list):  # a loop, not any(): every container of the run comes here
+        for e in items:
+            if isinstance(e, dict) and e.get("name") == "WEAVE_MTU":
+                return True
+    return False
 
 
 def collect(ctx: RunContext) -> Iterator[Install]:
