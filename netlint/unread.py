@@ -326,10 +326,12 @@ def _no_duplicate_keys_in(lines: list[str], max_depth: int) -> bool:
     same way; every other line goes to `_step`, the general scan."""
     # the bottom entry is no mapping: below every column, never popped, never matched
     stack: _Stack = [(-1, set())]
+    top_col, top_keys = stack[-1]  # the open mapping on top (a copy of `stack[-1]`)
     block_above: int | None = None
     quote: str | None = None
     expect: int | None = None
     shapes = _SHAPES
+    limit = max_depth - 2  # `_step`'s depth check: `col + 2 >= max_depth`
     for line in lines:
         if quote is None:
             if block_above is not None:
@@ -337,7 +339,7 @@ def _no_duplicate_keys_in(lines: list[str], max_depth: int) -> bool:
                 if not stripped:
                     continue
                 col = len(line) - len(stripped)
-                if col + 2 >= max_depth:
+                if col >= limit:
                     return False
                 if col > block_above:
                     continue
@@ -351,25 +353,24 @@ def _no_duplicate_keys_in(lines: list[str], max_depth: int) -> bool:
                     shapes[line] = shape
             kind, col, key_col, off, key = shape
             if kind <= _PLAIN_KEY_LINE:
-                if col + 2 >= max_depth:
+                if col >= limit:
                     return False
                 expect = None
+                while top_col > col:
+                    stack.pop()
+                    top_col, top_keys = stack[-1]
                 if off:
                     # `_step`'s pops for the `-` (above its column) and for the key that
                     # opens a new mapping (at or above the key's column) in one
-                    while stack[-1][0] > col:
-                        stack.pop()
-                    stack.append((key_col, {key}))
+                    top_col, top_keys = key_col, {key}
+                    stack.append((top_col, top_keys))
+                elif top_col == col:
+                    if key in top_keys:
+                        return False
+                    top_keys.add(key)
                 else:
-                    while stack[-1][0] > col:
-                        stack.pop()
-                    top = stack[-1]
-                    if top[0] == col:
-                        if key in top[1]:
-                            return False
-                        top[1].add(key)
-                    else:
-                        stack.append((col, {key}))
+                    top_col, top_keys = col, {key}
+                    stack.append((top_col, top_keys))
                 if kind == _BELOW:
                     expect = key_col
                 elif kind == _BLOCK_KEY:
@@ -377,14 +378,15 @@ def _no_duplicate_keys_in(lines: list[str], max_depth: int) -> bool:
                 continue
             if kind == _BLANK:
                 continue
-            if col + 2 >= max_depth:
+            if col >= limit:
                 return False
             if kind == _TEXT:
                 expect = None
                 continue
             if kind == _ITEM:
-                while stack[-1][0] > col:
+                while top_col > col:
                     stack.pop()
+                    top_col, top_keys = stack[-1]
                 expect = None
                 continue
             if kind == _NOTE:
@@ -392,6 +394,7 @@ def _no_duplicate_keys_in(lines: list[str], max_depth: int) -> bool:
         ok, block_above, quote, expect = _step(line, stack, block_above, quote, expect, max_depth)
         if not ok:
             return False
+        top_col, top_keys = stack[-1]
     return quote is None
 
 
