@@ -668,6 +668,17 @@ def test_close_quote_and_the_substring_tests_are_exact() -> None:
     many = "{x" * 500
     assert unread._has_braces(many) is False
     assert unread._has_braces(many + "{{") is True
+    # long texts dense in the characters searched: past the single-character searches
+    for _ in range(300):
+        size = rng.choice((100, 1000, 6000))
+        text = "".join(rng.choice("%{.\n-x") for _ in range(size))
+        text = text.replace("\n%", "\n") if rng.random() < 0.5 else text
+        text = text.replace("{{", "{") if rng.random() < 0.5 else text
+        tail = rng.choice(("", "\n%", "{{", "\n...", "\n---", "%"))
+        for sample in (text, text + tail, tail + text):
+            assert unread._has_braces(sample) is ("{{" in sample)
+            for prefix in ("%", "...", "---", "\n"):
+                assert unread.has_line_start(sample, prefix) is REF.has_line_start(sample, prefix)
 
 
 def test_a_document_end_or_directive_line_is_a_top_level_line_the_skim_refuses() -> None:
