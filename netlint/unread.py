@@ -312,6 +312,7 @@ _Stack = list[tuple[int, set[str]]]
 
 
 def _shape(line: str) -> _Shape:
+    """What `line` is, for `_no_duplicate_keys_in` (`_SHAPE`, and the indentation)."""
     stripped = line.lstrip(" ")
     col = len(line) - len(stripped)
     if not stripped:
