@@ -1,12 +1,12 @@
 """`netlint.unread.skim` decides exactly as it did before it was made faster.
 
-The module below `REFERENCE` is a verbatim copy of netlint/unread.py as it was before (commit
-9b66512: a line loop over every document), kept here only as the reference the faster code is
-compared with, text for text: every file of ../shared/corpus and ../shared/yaml-test-suite (as
-they are and wrapped into CRDs), and seeded random mutations of the corpus' CRDs (duplicate keys
-at every depth, block and multi-line quoted scalars, flow collections, comments, `- - a`, keys
-with colons, quoted keys, odd indentation, `? ` keys, anchors, tabs) that drive the fast line
-reading into every fallback of the general one.
+`REFERENCE_SOURCE` below is a verbatim copy of netlint/unread.py as it was before (commit
+9b66512: a line loop over every document), kept here only as the reference (`REF`) the faster
+code is compared with, text for text: every file of ../shared/corpus and
+../shared/yaml-test-suite (as they are and wrapped into CRDs), and seeded random mutations of
+the corpus' CRDs (duplicate keys at every depth, block and multi-line quoted scalars, flow
+collections, comments, `- - a`, keys with colons, quoted keys, odd indentation, `? ` keys,
+anchors, tabs) that drive the fast line reading into every fallback of the general one.
 """
 
 from __future__ import annotations
