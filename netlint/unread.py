@@ -45,41 +45,25 @@ def document_starts(text: str) -> list[int]:
     return starts
 
 
-def _few(text: str) -> int:
-    """How many single-character searches `has_line_start` and `_has_braces` run before they
-    search the substring: about what that search of the whole text costs (one per 256)."""
-    return 16 + (len(text) >> 8)
-
-
 def has_line_start(text: str, prefix: str) -> bool:
     """Whether a line of `text` starts with `prefix` (a substring search, not a regex)."""
-    if text.startswith(prefix):
-        return True  # and every text starts with ""
-    # the first character, searched alone (several times faster than a search of the line
-    # break and it), then the one before each: most texts have few or none of it
-    head = prefix[0]
+    return text.startswith(prefix) or _contains(text, f"\n{prefix}", 1)
+
+
+def _contains(text: str, needle: str, rare: int) -> bool:
+    """`needle in text`, sooner when `needle[rare]` is rare in `text`: a search for one
+    character is several times faster than one for a line break and a character, or for two
+    characters, so each one found is tried in place; after as many as the substring search of
+    the whole text costs (about one in 256 characters), that search takes over."""
+    head = needle[rare]
     i = text.find(head)
-    for _ in range(_few(text)):
+    for _ in range(16 + (len(text) >> 8)):
         if i < 0:
             return False
-        if text[i - 1] == "\n" and text.startswith(prefix, i):
+        if i >= rare and text.startswith(needle, i - rare):
             return True
         i = text.find(head, i + 1)
-    return i >= 0 and text.find(f"\n{prefix}", i - 1) >= 0
-
-
-def _has_braces(text: str) -> bool:
-    """`"{{" in text`, sooner: a search for a single character is several times faster than
-    one for two, and real files have few `{`; after a few, the two-character search takes
-    over."""
-    i = text.find("{")
-    for _ in range(_few(text)):
-        if i < 0:
-            return False
-        if text.startswith("{", i + 1):
-            return True
-        i = text.find("{", i + 2)
-    return i >= 0 and text.find("{{", i) >= 0
+    return i >= 0 and text.find(needle, max(i - rare, 0)) >= 0
 
 
 def _has_odd_break(text: str) -> bool:
@@ -103,7 +87,7 @@ def has_break(text: str, pattern: re.Pattern[str]) -> bool:
 def skim(text: str, max_nodes: int, max_depth: int) -> str:
     """`text` with the unread blocks of every CRD document that provably loses nothing blanked;
     `text` itself when there is none."""
-    if "CustomResourceDefinition" not in text or "\t" in text or _has_braces(text):
+    if "CustomResourceDefinition" not in text or "\t" in text or _contains(text, "{{", 0):
         return text
     if _has_odd_break(text):
         return text  # line breaks YAML counts but the line scan would not

@@ -660,14 +660,14 @@ def test_close_quote_and_the_substring_tests_are_exact() -> None:
                 assert unread._close_quote(text, start, quote) == REF._close_quote(
                     text, start, quote
                 )
-        assert unread._has_braces(text) is ("{{" in text)
+        assert unread._contains(text, "{{", 0) is ("{{" in text)
         assert unread._has_odd_break(text) is (REF._ODD_BREAK.search(text) is not None)
         for prefix in ("%", "...", "---", "", "\n"):
             assert unread.has_line_start(text, prefix) is REF.has_line_start(text, prefix)
         assert unread.document_starts(text) == REF.document_starts(text)
     many = "{x" * 500
-    assert unread._has_braces(many) is False
-    assert unread._has_braces(many + "{{") is True
+    assert unread._contains(many, "{{", 0) is False
+    assert unread._contains(many + "{{", "{{", 0) is True
     # long texts dense in the characters searched: past the single-character searches
     for _ in range(300):
         size = rng.choice((100, 1000, 6000))
@@ -676,9 +676,12 @@ def test_close_quote_and_the_substring_tests_are_exact() -> None:
         text = text.replace("{{", "{") if rng.random() < 0.5 else text
         tail = rng.choice(("", "\n%", "{{", "\n...", "\n---", "%"))
         for sample in (text, text + tail, tail + text):
-            assert unread._has_braces(sample) is ("{{" in sample)
+            assert unread._contains(sample, "{{", 0) is ("{{" in sample)
             for prefix in ("%", "...", "---", "\n"):
                 assert unread.has_line_start(sample, prefix) is REF.has_line_start(sample, prefix)
+            for needle in ("{{", "\n%", "\n...", "x.%"):
+                for rare in range(len(needle)):
+                    assert unread._contains(sample, needle, rare) is (needle in sample)
 
 
 def test_a_document_end_or_directive_line_is_a_top_level_line_the_skim_refuses() -> None:
