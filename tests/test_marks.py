@@ -235,3 +235,24 @@ def test_no_alias_is_missed(shared_dir: Path) -> None:
     assert all(_may_alias(t) for t in with_alias)
     # and the doubt stays small: 18 more say yes (a `*` after white space inside a scalar)
     assert sum(map(_may_alias, texts)) == 32
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a\nb\n",
+        "a\r\nb\r\n",
+        "a\rb",
+        "a\r\n\rb",
+        "x\r",
+        "\u2028",
+        "é\x85",
+        "é\u2029\n",
+        "\r\n\r",
+    ],
+)
+def test_odd_breaks_are_what_the_pattern_finds(text: str) -> None:
+    from netlint.load import _ODD_BREAK, _odd_breaks
+
+    assert _odd_breaks(text) is (_ODD_BREAK.search(text) is not None)
