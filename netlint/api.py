@@ -68,8 +68,9 @@ def read_file(
 # a document keeps its data and every node's position in five ints (netlint/marks.py), and
 # composes its tree again only for the few checks that read nodes (load._Tree). None are kept:
 # recording positions costs about what keeping the trees costs in allocation, and on the 10k
-# synthetic objects of benchmarks/ it takes the peak RSS from 271 to 93 MB at the same speed
-# (at 100k objects: from 981 to 715 MB). Tests set it high to compare with the trees kept.
+# synthetic objects of benchmarks/ it takes a `netlint check`'s peak RSS from 305 to 112 MB at
+# the same speed (1.96-1.98 s against 1.94-2.02 s, alternating). Tests set it high to compare
+# with the trees kept.
 NODE_BUDGET = 0
 
 
