@@ -1061,7 +1061,7 @@ class _Capture(_Builder):
             start, end = key_node.start_mark, key_node.end_mark
             cells += (start.line, start.column, end.line, end.column, 8)
             last = len(cells)
-            if type(value_node) is FastScalarNode:
+            if type(value_node) is FastScalarNode:  # inlined as in _lean_mapping: no frame
                 start, end = value_node.start_mark, value_node.end_mark
                 cells += (start.line, start.column, end.line, end.column, 8)
                 if self.templates:

@@ -93,6 +93,32 @@ class _Unpickler(pickle.Unpickler):
         return self.files[pid]
 
 
+def _fork(produce: Callable[[], bytes]) -> tuple[int, int]:
+    """A forked child that writes `produce()` to a pipe and leaves; (its pid, the read end)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running any cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            data = produce()
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            status = 0
+        finally:  # whatever happened, the child never returns into the caller's code
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(pid: int, read_end: int) -> tuple[int, bytes]:
+    """What the child `pid` wrote to `read_end` once it has left, and its exit status."""
+    with os.fdopen(read_end, "rb") as incoming:
+        data = incoming.read()
+    _, status = os.waitpid(pid, 0)
+    return status, data
+
+
 def run_groups(
     count: int,
     work: Callable[[int], T],
@@ -107,29 +133,21 @@ def run_groups(
     file_ids = {id(f): i for i, f in enumerate(files)}
     children: list[tuple[int, int, list[int]]] = []
     for part in parts[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: compute, send, and leave without running any cleanup
-            status = 1
+
+        def produce(part: list[int] = part) -> bytes:
             try:
-                os.close(read_end)
-                try:
-                    payload: Any = ("ok", [work(i) for i in part])
-                except BaseException as exc:
-                    payload = ("error", exc)
+                payload: Any = ("ok", [work(i) for i in part])
+            except BaseException as exc:
+                payload = ("error", exc)
+            buffer = io.BytesIO()
+            try:
+                _Pickler(buffer, file_ids).dump(payload)
+            except Exception as exc:  # an unpicklable exception: send its text
                 buffer = io.BytesIO()
-                try:
-                    _Pickler(buffer, file_ids).dump(payload)
-                except Exception as exc:  # an unpicklable exception: send its text
-                    buffer = io.BytesIO()
-                    _Pickler(buffer, file_ids).dump(("error", RuntimeError(repr(exc))))
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(buffer.getvalue())
-                status = 0
-            finally:  # whatever happened, the child never returns into the caller's code
-                os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end, part))
+                _Pickler(buffer, file_ids).dump(("error", RuntimeError(repr(exc))))
+            return buffer.getvalue()
+
+        children.append((*_fork(produce), part))
     results: dict[int, T] = {}
     failure: BaseException | None = None
     try:
@@ -138,9 +156,7 @@ def run_groups(
     except BaseException as exc:
         failure = exc
     for pid, read_end, part in children:
-        with os.fdopen(read_end, "rb") as incoming:
-            data = incoming.read()
-        os.waitpid(pid, 0)
+        _, data = _collect(pid, read_end)
         if failure is not None:
             continue
         if not data:
@@ -181,29 +197,18 @@ def map_shares(
         return [work(x) for x in items]
     children: list[tuple[int, int, list[int]]] = []
     for part in parts[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: compute, send, and leave without running any cleanup
-            status = 1
-            try:
-                os.close(read_end)
-                data = pickle.dumps([work(items[i]) for i in part], pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end, part))
+
+        def produce(part: list[int] = part) -> bytes:
+            return pickle.dumps([work(items[i]) for i in part], pickle.HIGHEST_PROTOCOL)
+
+        children.append((*_fork(produce), part))
     results: dict[int, R] = {}
     try:
         for i in parts[0]:
             results[i] = work(items[i])
     finally:
         for pid, read_end, part in children:
-            with os.fdopen(read_end, "rb") as incoming:
-                data = incoming.read()
-            _, status = os.waitpid(pid, 0)
+            status, data = _collect(pid, read_end)
             if status == 0 and data:
                 results.update(zip(part, pickle.loads(data), strict=True))
     for part in parts[1:]:

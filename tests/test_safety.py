@@ -363,7 +363,7 @@ _REVIEWED = {
     "netlint/cache.py:18: import marshal",
     "netlint/cache.py:77: marshal.loads()",
     "netlint/parallel.py:22: import pickle",
-    "netlint/parallel.py:208: pickle.loads()",
+    "netlint/parallel.py:213: pickle.loads()",
 }
 
 
