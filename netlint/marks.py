@@ -71,7 +71,7 @@ class Marks:
         at = 0
         for depth, step in enumerate(path):
             kind = c[at + 4] & 3
-            if kind == MAPPING and type(step) is str and type(data) is dict:
+            if kind == MAPPING and isinstance(step, str) and type(data) is dict:
                 if step not in data:
                     return key_at, at, depth
                 child = at + WIDTH
