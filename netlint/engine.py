@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from netlint.custom.catalogs import in_force
 from netlint.edits import make_edit
 from netlint.load import LoadedFile
 from netlint.model import (
+    SORT_KEY,
     Document,
     Finding,
     Hit,
@@ -243,12 +243,10 @@ def run(
         else:
             per_rule = [findings_of(i) for i in range(len(prepared))]
         findings = [f for part in per_rule for f in part]
-        findings.sort(key=_SORT_KEY)
+        findings.sort(key=SORT_KEY)
         return EngineResult(findings, chosen)
 
 
-# Finding.sort_key as one C-level call per finding
-_SORT_KEY = operator.attrgetter("file.path", "span.line", "span.column", "rule", "message")
 # the rules that annotations do not suppress: they report on the suppression annotations
 _UNSUPPRESSED = ("NL005", "NL006")
 

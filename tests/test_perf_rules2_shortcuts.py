@@ -25,8 +25,9 @@ from netlint.checks.etcd.recognise import (
 from netlint.checks.k8s import containers, env
 from netlint.checks.locality.pins import _env, _may_place, _setting
 from netlint.config import Config, ConfigModel
-from netlint.engine import _SORT_KEY, context
+from netlint.engine import context
 from netlint.load import load_text
+from netlint.model import SORT_KEY as _SORT_KEY
 from netlint.model import Resource, SourceFile
 from netlint.report.escape import _has_surrogate
 

@@ -27,6 +27,7 @@ from netlint.load import LoadedFile, load_text, node_span
 from netlint.mapping import template as tm
 from netlint.mapping.values import MISSING, lookup, same
 from netlint.model import (
+    SORT_KEY,
     Document,
     Finding,
     Path,
@@ -450,7 +451,7 @@ def map_findings(
             continue
         render = streams.get(lf.file.path) if lf.file.abspath is None else None
         out.append(_map(mapper, lf, finding, render))
-    out.sort(key=Finding.sort_key)
+    out.sort(key=SORT_KEY)
     return out
 
 
