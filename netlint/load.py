@@ -712,38 +712,36 @@ def _add_document(
     """Build one document's data; returns the number of nodes built (for the file budget) and,
     with `capture` (a plain document whose tree will not be kept), every node's position in
     cells (netlint/marks.py), or None when the document's data cannot carry them."""
-    cells = None
     if capture and plain and _composer_module() is not None:
         had = len(out.problems)
         capturing = _Capture(out, index, limits, templates, used, plain)
         try:
-            data = capturing.child(node, 0)
-            cells = capturing.cells
+            built = _build(capturing, out, node, index)
         except _Inexact:  # walk it again the usual way, which reports what it found
             del out.problems[had:]
-        except _TooBig as exc:
-            span = node_span(exc.node) if exc.node is not None else _start_span(node)
-            out.problems.append(Problem(LIMIT, span, exc.message, exc.message, index))
-            return capturing.count, None
-        finally:
-            del capturing.child
-        if cells is not None:
-            out.documents.append(Document(out.file, index, node, data))
-            return capturing.count, cells
+        else:
+            return capturing.count, capturing.cells if built else None
     builder = _Builder(out, index, limits, templates, used, plain)
+    _build(builder, out, node, index)
+    return builder.count, None
+
+
+def _build(builder: _Builder, out: LoadedFile, node: Node, index: int) -> bool:
+    """Add the document `builder` builds from `node` to `out`, or the limit it ran into
+    (False)."""
     try:
         data = builder.child(node, 0)
     except _TooBig as exc:
         span = node_span(exc.node) if exc.node is not None else _start_span(node)
         out.problems.append(Problem(LIMIT, span, exc.message, exc.message, index))
-        return builder.count, None
+        return False
     finally:
         # `child` is a bound method of the builder: a reference cycle through `out`, which
         # with the collector paused for the run (api.lint) would keep every file's data and
         # trees alive after the run; breaking it frees them as soon as nothing uses them
         del builder.child
     out.documents.append(Document(out.file, index, node, data))
-    return builder.count, None
+    return True
 
 
 class _Builder:
