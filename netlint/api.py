@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import Any
 
 from netlint.catalog import RuleMeta
 from netlint.config import Config, default_config
@@ -89,13 +90,14 @@ def _load_in_processes(
     `progress` counts the files read in this process, then all of them."""
     import os
 
-    from netlint.load import _Tree
+    from netlint.load import pack, unpack
     from netlint.parallel import map_shares
 
     here = os.getpid()
     done = 0
 
-    def load(item: InputFile) -> LoadedFile | str | None:
+    def load(item: InputFile) -> LoadedFile | tuple[Any, ...] | str | None:
+        # a child sends its files packed (load.pack), or None for one to read here again
         nonlocal done
         try:
             loaded = read_file(item, stdin, limits, False)
@@ -105,9 +107,7 @@ def _load_in_processes(
             if progress is not None and os.getpid() == here:
                 done += 1
                 progress(done, len(items))
-        if os.getpid() != here and any(type(d.tree) is not _Tree for d in loaded.documents):
-            return None
-        return loaded
+        return loaded if os.getpid() == here else pack(loaded)
 
     out: list[LoadedFile] = []
     errors = list(errors)
@@ -116,6 +116,8 @@ def _load_in_processes(
             result = load(item)
         if isinstance(result, str):
             errors.append(result)
+        elif isinstance(result, tuple):
+            out.append(unpack(result))
         elif result is not None:
             out.append(result)
     return out, errors

@@ -48,6 +48,17 @@ class Marks:
                 continue
         self.cells = array("q", cells)
 
+    def packed(self) -> tuple[str, bytes]:
+        """The cells as builtins (`unpacked`): they travel between processes so (--jobs)."""
+        return self.cells.typecode, self.cells.tobytes()
+
+    @classmethod
+    def unpacked(cls, packed: tuple[str, bytes]) -> Marks:
+        marks = cls.__new__(cls)
+        marks.cells = array(packed[0])
+        marks.cells.frombytes(packed[1])
+        return marks
+
     def span(self, at: int) -> Span:
         """`node_span` of the node whose cells start at `at`."""
         c = self.cells

@@ -22,16 +22,42 @@ def _all_formats(paths: list[str], cwd: Path, jobs: int, **kwargs: object) -> di
     return render_all(report, cwd)
 
 
-def test_groups_keep_families_whole_cover_every_rule_and_are_deterministic() -> None:
-    families = [rule.family for rule in load_rules()]
-    for jobs in (1, 2, 3, 8):
-        parts = parallel.groups(families, jobs)
-        assert parts == parallel.groups(families, jobs)
-        assert sorted(i for part in parts for i in part) == list(range(len(families)))
-        assert len(parts) == min(jobs, len(set(families)))
-        for part in parts:
-            others = {families[i] for p in parts if p is not part for i in p}
-            assert not others & {families[i] for i in part}
+def test_families_are_ordered_by_cost_and_cover_every_rule_once() -> None:
+    rules = load_rules()
+    units = parallel.families_by_cost([rule.family for rule in rules])
+    assert [rules[unit[0]].family for unit in units] == ["NL4", "NL3", "NL2", "NL1", "NL0"]
+    assert sorted(i for unit in units for i in unit) == list(range(len(rules)))
+    for unit in units:
+        assert {rules[i].family for i in unit} == {rules[unit[0]].family}
+        assert unit == sorted(unit)
+    # unknown families weigh 1.0 per rule; ties by name
+    assert parallel.families_by_cost(["B", "A", "NL0", "B", "A"]) == [[1, 4], [0, 3], [2]]
+
+
+def test_every_family_is_computed_once_whatever_the_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """run_groups: each process starts with its own family and takes the ones left from the
+    pipe; every index is computed exactly once, and the answer is the serial one."""
+    import os
+
+    families = ["A", "B", "A", "C", "D", "E", "E", "F"]
+    here = os.getpid()
+    read, write = os.pipe()
+
+    def work(i: int) -> tuple[int, str]:
+        os.write(write, i.to_bytes(1, "big"))  # one record per computation, in any process
+        return i * i, families[i]
+
+    for jobs in (1, 2, 3, 6, 9):
+        assert parallel.run_groups(len(families), work, families, jobs, []) == [
+            (i * i, f) for i, f in enumerate(families)
+        ]
+        done = sorted(os.read(read, 64))
+        assert done == list(range(len(families))), jobs
+    os.close(read)
+    os.close(write)
+    assert os.getpid() == here
 
 
 def test_examples_give_the_same_report_in_every_format(tmp_path: Path) -> None:
@@ -55,10 +81,10 @@ def test_an_error_in_a_worker_reaches_the_caller(monkeypatch: pytest.MonkeyPatch
     def broken(ctx: object, params: object) -> list[object]:
         raise ValueError("broken check")
 
-    # a rule of the second group: it runs in the forked child
+    # a rule of the second costliest family: the forked child starts with it
     rules = load_rules()
-    parts = parallel.groups([rule.family for rule in rules], 2)
-    monkeypatch.setitem(REGISTRY, rules[parts[1][0]].check, Check(broken))
+    units = parallel.families_by_cost([rule.family for rule in rules])
+    monkeypatch.setitem(REGISTRY, rules[units[1][0]].check, Check(broken))
     with pytest.raises(ValueError, match="broken check"):
         lint([str(ROOT / "examples")], cwd=ROOT, jobs=2)
 
@@ -81,6 +107,11 @@ def test_shares_balance_by_weight_and_keep_order() -> None:
     assert parallel.shares([1, 1, 1], 5) == [[0], [1], [2]]
     assert parallel.shares([7], 2) == [[0]]
     assert parallel.shares([], 2) == []
+    # an item costs 1 + send_cost times its weight in a share other than the first
+    assert parallel.shares([476, 375, 73, 5, 73], 2) == [[0, 3], [1, 2, 4]]
+    assert parallel.shares([476, 375, 73, 5, 73], 2, 0.08) == [[0, 4], [1, 2, 3]]
+    assert [len(s) for s in parallel.shares([1] * 100, 2, 0.08)] == [52, 48]
+    assert [len(s) for s in parallel.shares([1] * 100, 3, 0.5)] == [43, 29, 28]
 
 
 def test_files_loaded_in_processes_are_the_files_loaded_here(
@@ -121,8 +152,8 @@ def test_files_loaded_in_processes_are_the_files_loaded_here(
     assert both.files == serial.files == ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
     assert both.errors == serial.errors == ["e.yaml: cannot read: permission denied"]
     assert render_all(both, tmp_path) == render_all(serial, tmp_path)
-    # the parent read its share (a, and the lighter ones it balanced to), then b again
-    assert loads == [(os.getpid(), "a.yaml"), (os.getpid(), "d.yaml"), (os.getpid(), "b.yaml")]
+    # the parent read its share (a, and e: a child's items count SEND_COST more), then b again
+    assert loads == [(os.getpid(), "a.yaml"), (os.getpid(), "e.yaml"), (os.getpid(), "b.yaml")]
 
 
 def test_progress_counts_the_files_read_here_then_all(tmp_path: Path) -> None:
@@ -177,3 +208,94 @@ def test_a_share_whose_process_sends_nothing_is_loaded_here(
     assert render_all(report, tmp_path) == serial
     # all four files were read in this process: its share, then the child's
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4), (4, 4)]
+
+
+def _round_trip(text: str, name: str) -> bool:
+    """load.pack, pickled and unpickled as between processes, then load.unpack: the file as it
+    was loaded. Returns whether the file could be packed (no document keeps its node tree)."""
+    import pickle
+
+    from netlint.load import _Tree, load_text, pack, unpack
+    from netlint.model import Lines, SourceFile
+
+    loaded = load_text(SourceFile(name, "/abs/" + name, Lines(text)), text, keep_nodes=False)
+    packed = pack(loaded)
+    if packed is None:
+        assert any(type(d.tree) is not _Tree for d in loaded.documents)
+        return False
+    back = unpack(pickle.loads(pickle.dumps(packed, pickle.HIGHEST_PROTOCOL)))
+    assert back.file == loaded.file and back.file.lines.text == text  # type: ignore[attr-defined]
+    assert back.problems == loaded.problems and back.sources == loaded.sources
+    assert len(back.documents) == len(loaded.documents)
+    for was, doc in zip(loaded.documents, back.documents, strict=True):
+        assert doc.file is back.file
+        assert (doc.index, doc.data, doc.source_template) == (
+            was.index,
+            was.data,
+            was.source_template,
+        )
+        assert type(doc.data) is type(was.data)
+        old, new = was.tree, doc.tree
+        assert isinstance(old, _Tree) and isinstance(new, _Tree)
+        assert (new.text, new.line0, new.start, new.node) == (old.text, old.line0, old.start, None)
+        # one text for the file and its documents, as loaded
+        assert (new.text is back.file.lines.text) == (old.text is loaded.file.lines.text)  # type: ignore[attr-defined]
+        if old.marks is None:
+            assert new.marks is None
+        else:
+            assert new.marks is not None
+            assert new.marks.cells == old.marks.cells
+            assert new.marks.cells.typecode == old.marks.cells.typecode
+        assert doc.node is not None and was.node is not None
+    return True
+
+
+def _yaml_texts(folder: Path) -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
+            try:
+                out.append((path.name, path.read_text("utf-8")))
+            except UnicodeDecodeError:
+                continue
+    return out
+
+
+def test_a_packed_file_is_the_file_loaded() -> None:
+    wide = "".join(f"k{i}: {'v' * 70000 if i == 3 else i}\n" for i in range(5))  # 'i' cells
+    texts = [
+        ("plain.yaml", "a: 1\n---\nkind: K\nb: [1, {c: d}]\n"),
+        ("alias.yaml", "a: &x 1\nb: *x\n"),  # keeps its tree: not packed
+        ("inexact.yaml", "kind: A\n80: x\n"),  # no recorded positions
+        ("broken.yaml", "a: 1\n---\nb: [\n"),
+        ("wide.yaml", wide),
+        ("crlf.yaml", "a: 1\r\nb: 2\r\n"),
+        ("empty.yaml", ""),
+    ]
+    assert [_round_trip(text, name) for name, text in texts] == [
+        True,
+        False,
+        True,
+        True,
+        True,
+        True,
+        True,
+    ]
+
+
+@pytest.mark.slow
+def test_every_corpus_file_packs_as_loaded(corpus_dir: Path) -> None:
+    texts = _yaml_texts(corpus_dir)
+    packed = [_round_trip(text, name) for name, text in texts]
+    # the 15 corpus files that keep a node tree (aliases, directives, Lists) are read again
+    assert (len(texts), packed.count(True)) == (380, 365)
+
+
+@pytest.mark.slow
+def test_every_yaml_test_suite_text_packs_as_loaded(shared_dir: Path) -> None:
+    suite = shared_dir / "yaml-test-suite"
+    if not suite.is_dir():
+        pytest.skip(f"{suite} is absent")
+    texts = [(p.name, p.read_text("utf-8")) for p in sorted(suite.rglob("in.yaml"))]
+    packed = [_round_trip(text, name) for name, text in texts]
+    assert (len(texts), packed.count(True)) == (402, 346)
