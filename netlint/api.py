@@ -26,6 +26,7 @@ class Report:
     files: list[str]  # display paths of the files read
     errors: list[str] = field(default_factory=list)  # I/O problems: exit 2
     notices: list[str] = field(default_factory=list)  # skipped entries, said on stderr
+    jobs: int = 1  # the processes the run could use (--jobs, worked out): for writing it too
 
     @property
     def active(self) -> list[Finding]:
@@ -276,4 +277,5 @@ def _lint(
         files=[f.file.path for f in loaded],
         errors=errors,
         notices=[*found.skipped, *staged.notices],
+        jobs=jobs or 1,
     )

@@ -213,6 +213,7 @@ def run_check(opts: CheckOptions) -> int:
         quiet=opts.quiet,
         tool_version=__version__,
         base_dir=str(FsPath.cwd()),
+        jobs=report.jobs,
     )
     text = renderer(chosen)(report, options)
     if opts.output is not None:

@@ -299,3 +299,72 @@ def test_every_yaml_test_suite_text_packs_as_loaded(shared_dir: Path) -> None:
     texts = [(p.name, p.read_text("utf-8")) for p in sorted(suite.rglob("in.yaml"))]
     packed = [_round_trip(text, name) for name, text in texts]
     assert (len(texts), packed.count(True)) == (402, 346)
+
+
+def test_chunks_are_runs_in_order_the_first_here_and_larger(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    here = os.getpid()
+    read, write = os.pipe()
+
+    def fn(chunk: list[int]) -> list[int]:
+        # which process computed which run: (first item, length, whether here)
+        os.write(write, f"{chunk[0]},{len(chunk)},{int(os.getpid() == here)};".encode())
+        return [x * 2 for x in chunk]
+
+    def runs() -> list[str]:
+        return sorted(os.read(read, 4096).decode().split(";")[:-1])
+
+    items = list(range(2500))
+    assert parallel.map_chunks(items, fn, 2) == [x * 2 for x in items]
+    assert runs() == ["0,1299,1", "1299,1201,0"]  # 1201 = int(2500 / (2 + SEND_COST))
+    # at least CHUNK_FROM items per process
+    assert parallel.map_chunks(items, fn, 3) == [x * 2 for x in items]
+    assert runs() == ["0,1299,1", "1299,1201,0"]
+    assert parallel.map_chunks(items[:1999], fn, 2) == [x * 2 for x in items[:1999]]
+    assert runs() == ["0,1999,1"]
+    assert parallel.map_chunks(list(range(3000)), fn, 3) == [x * 2 for x in range(3000)]
+    assert runs() == ["0,1052,1", "1052,974,0", "2026,974,0"]
+    # None from any run is None
+    assert parallel.map_chunks(items, lambda c: None if c[0] else [0] * len(c), 2) is None
+    assert parallel.map_chunks(items, lambda c: None if not c[0] else [0] * len(c), 2) is None
+    # a run whose process sends nothing back is computed here
+    monkeypatch.setattr(parallel.pickle, "dumps", lambda *a, **k: 1 / 0)
+    assert parallel.map_chunks(items, fn, 2) == [x * 2 for x in items]
+    assert runs() == ["0,1299,1", "1299,1201,0", "1299,1201,1"]
+    os.close(read)
+    os.close(write)
+
+
+def test_a_big_report_is_written_the_same_in_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SARIF with more findings than parallel.CHUNK_FROM per process: written in two processes
+    (the fork is counted), byte for byte the serial text; JSON is written in one."""
+    from dataclasses import replace
+
+    from perf_support import render
+
+    service = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-nginx-controller-{i}\n"
+        "  labels: {{app.kubernetes.io/name: ingress-nginx}}\n"
+        "spec:\n  type: LoadBalancer\n  ports: [{{port: 443}}]\n"
+    )
+    (tmp_path / "many.yaml").write_text("---\n".join(service.format(i=i) for i in range(2100)))
+    report = lint([str(tmp_path)], cwd=tmp_path, jobs=1)
+    assert len(report.findings) == 2100
+    assert {f.rule for f in report.findings} == {"NL201"}
+    serial = {fmt: render(report, fmt, tmp_path) for fmt in ("json", "sarif")}
+    forks = []
+    fork = parallel._fork
+
+    def counting(produce: object) -> tuple[int, int]:
+        forks.append(1)
+        return fork(produce)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_fork", counting)
+    both = replace(report, jobs=2)
+    assert {fmt: render(both, fmt, tmp_path) for fmt in ("json", "sarif")} == serial
+    assert len(forks) == 1

@@ -43,6 +43,9 @@ class RenderOptions:
     omit_suppressed: bool = False
     # text: wrap lines to this many columns (the CLI sets the terminal's width on a TTY)
     width: int | None = None
+    # sarif: processes a big report may be written in (the CLI gives the run's --jobs); the
+    # text is the same whatever the number (parallel.map_chunks)
+    jobs: int = 1
 
 
 def renderer(fmt: str) -> Callable[[Report, RenderOptions], str]:

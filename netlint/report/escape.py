@@ -99,6 +99,11 @@ def scalar_texts(values: list[Any]) -> list[str] | None:
     return _Indented()._scalars(values)
 
 
+def has_c_encoder() -> bool:
+    """Whether `texts_at` can be used (the C encoder of the json module is there)."""
+    return _c_make_encoder is not None
+
+
 def texts_at(values: list[Any], level: int) -> list[str]:
     """The JSON text of each value as `to_json` writes it at nesting `level` (the C encoder
     must be there: `scalar_texts` says so)."""

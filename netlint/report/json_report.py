@@ -25,6 +25,9 @@ SCHEMA_FILE = "json-report.schema.json"
 def render(report: Report, options: RenderOptions) -> str:
     """`to_json(document(report, options))`, with the findings written by `_texts`."""
     shown = report.active if options.omit_suppressed else report.findings
+    # not in processes (options.jobs): after a fork, each process's first touch of a page of
+    # findings copies it, which costs what writing them does (measured: 0.079 s in two
+    # processes against 0.077 s in one, 5,028 findings)
     texts = _texts(shown)
     if texts is None:
         return to_json(document(report, options))

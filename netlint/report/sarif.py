@@ -9,13 +9,14 @@ report gives the same bytes (rules sorted by ID, results in report order).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from netlint.model import Finding, Severity, SourceFile, Span
 from netlint.report import RenderOptions, RepoPaths, fix_dict, object_dict, rendered_dict
-from netlint.report.escape import to_json
+from netlint.report.escape import Raw, has_c_encoder, texts_at, to_json
 
 if TYPE_CHECKING:
     from netlint.api import Report
@@ -56,7 +57,20 @@ def document(report: Report, options: RenderOptions) -> dict[str, Any]:
     run["invocations"] = [_invocation(report)]
     shown = report.active if options.omit_suppressed else report.findings
     artifacts = _Artifacts(options.base_dir)
-    run["results"] = [_result(f, index[f.rule], artifacts) for f in shown]
+
+    def results(chunk: Sequence[Finding]) -> list[Any]:
+        return [_result(f, index[f.rule], artifacts) for f in chunk]
+
+    if options.jobs > 1 and has_c_encoder():
+        from netlint.parallel import map_chunks
+
+        # each result's text at its place (runs, a run, results: nesting level 4), written in
+        # up to `jobs` processes
+        texts = map_chunks(shown, lambda chunk: texts_at(results(chunk), 4), options.jobs)
+        assert texts is not None
+        run["results"] = [Raw(text) for text in texts]
+    else:
+        run["results"] = results(shown)
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
