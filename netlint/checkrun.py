@@ -143,7 +143,7 @@ def run_check(opts: CheckOptions) -> int:
     from netlint.api import lint
     from netlint.catalog import CatalogError
     from netlint.engine import SelectionError
-    from netlint.report import RenderOptions, renderer
+    from netlint.report import RenderOptions, writer
     from netlint.suppress import BaselineError, baseline_document, read_baseline
 
     targets = list(opts.paths) or ["."]
@@ -215,14 +215,17 @@ def run_check(opts: CheckOptions) -> int:
         base_dir=str(FsPath.cwd()),
         jobs=report.jobs,
     )
-    text = renderer(chosen)(report, options)
+    pieces = writer(chosen)(report, options)  # written as they are made
     if opts.output is not None:
         try:
-            opts.output.write_text(text, "utf-8")
+            with opts.output.open("w", encoding="utf-8") as out:
+                for piece in pieces:
+                    out.write(piece)
         except OSError as exc:
             raise fail(f"{opts.output}: cannot write: {exc.strerror or exc}") from None
     else:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
     if opts.write_baseline is not None:
         try:

@@ -89,3 +89,50 @@ def test_a_circular_reference_is_an_error() -> None:
     loop.append(loop)
     with pytest.raises(ValueError, match="Circular reference"):
         to_json({"findings": [loop]})
+
+
+def _pieces_of(document: dict[str, Any], items: list[Any], runs: list[int]) -> list[str]:
+    """escape.streamed over `document` with `items` under "list", cut into runs of the given
+    lengths."""
+    from netlint.report.escape import streamed, texts_at
+
+    slot: list[Any] = []
+    document = {**document, "list": slot}
+    cut, start = [], 0
+    for length in runs:
+        cut.append(texts_at(items[start : start + length], 2))
+        start += length
+    assert start == len(items)
+    return list(streamed(document, slot, cut, 2))
+
+
+@pytest.mark.parametrize(
+    ("items", "runs"),
+    [
+        ([], []),
+        ([], [0, 0]),
+        ([{"a": 1}], [1]),
+        ([{"a": 1}, [2, {"b": None}], "x"], [1, 0, 2]),
+        ([{"m": "lone \ud800 surrogate"}, {"m": "é 𝄞 \u2028"}], [1, 1]),
+        ([{"m": "\x00netlint-split\x00"}, 3.5, True], [2, 1]),
+    ],
+)
+def test_a_document_in_pieces_is_the_document(items: list[Any], runs: list[int]) -> None:
+    head = {"version": "1", "tool": {"name": "t\ud801"}}
+    pieces = _pieces_of(head, items, runs)
+    assert "".join(pieces) == _reference({**head, "list": items})
+    # the text before the items, a piece per run that has items, the text after them
+    filled = [r for r in runs if r]
+    assert len(pieces) == (len(filled) + 2 if filled else 1)
+
+
+def test_random_documents_in_pieces() -> None:
+    rng = random.Random(11)
+    for _ in range(300):
+        items = [_value(rng, 3) for _ in range(rng.randrange(0, 8))]
+        runs, left = [], len(items)
+        while left:
+            length = rng.randrange(0, left + 1)
+            runs.append(length)
+            left -= length
+        assert "".join(_pieces_of({"a": [1]}, items, runs)) == _reference({"a": [1], "list": items})

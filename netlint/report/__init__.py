@@ -1,14 +1,16 @@
 """Formatters: one module each, one registry. A formatter turns a Report into text.
 
 A formatter is `render(report: Report, options: RenderOptions) -> str`; it returns the whole
-report (nothing is printed) and is imported only when its format is chosen.
+report (nothing is printed) and is imported only when its format is chosen. A formatter of big
+reports also has `pieces(report, options)`, the same text in pieces, which the CLI writes as
+they come (`writer`).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -48,10 +50,29 @@ class RenderOptions:
     jobs: int = 1
 
 
-def renderer(fmt: str) -> Callable[[Report, RenderOptions], str]:
+def _module(fmt: str) -> tuple[Any, str]:
+    """The formatter's module, imported now, and the name of its render function."""
     module, _, func = _REGISTRY[fmt].partition(":")
-    fn: Callable[[Report, RenderOptions], str] = getattr(importlib.import_module(module), func)
+    return importlib.import_module(module), func
+
+
+def renderer(fmt: str) -> Callable[[Report, RenderOptions], str]:
+    module, func = _module(fmt)
+    fn: Callable[[Report, RenderOptions], str] = getattr(module, func)
     return fn
+
+
+def writer(fmt: str) -> Callable[[Report, RenderOptions], Iterable[str]]:
+    """What the CLI writes: the formatter's `pieces(report, options)`, the text of its
+    `render` in pieces, where it has one (a big report is then never held whole); else its
+    `render` as one piece."""
+    found: Callable[[Report, RenderOptions], Iterable[str]] | None = getattr(
+        _module(fmt)[0], "pieces", None
+    )
+    if found is not None:
+        return found
+    render = renderer(fmt)
+    return lambda report, options: (render(report, options),)
 
 
 # ---- helpers shared by the formatters -------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator
 from itertools import chain, compress, islice, repeat
 from json.encoder import encode_basestring as _encode_str  # the C escaper
 from operator import mod, not_
@@ -55,10 +56,44 @@ def to_json(document: Any) -> str:
     with `indent` that runs the standard library's pure-Python encoder (a generator per
     container, a yield per token): a tenth of a second for five thousand findings.
     `_Indented` writes the same bytes with the C encoder doing the scalars (see there)."""
-    text = _Indented().text(document)
+    return writable(_Indented().text(document))
+
+
+def writable(text: str) -> str:
+    """`text` (JSON) with each lone surrogate written as its `\\udxxx` escape, as `to_json`
+    does; a text cut anywhere between code points gives the same pieces of the same whole."""
     if not _has_surrogate(text):
         return text
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def streamed(
+    document: Any, slot: list[Any], items: Iterable[list[str]], level: int
+) -> Iterator[str]:
+    """`to_json(document)` in pieces, where `slot`, an empty list in `document` at nesting
+    `level` - 1, has the items whose texts `items` gives a run at a time, as `texts_at(values,
+    level)` writes them: a report is written as its findings are, never whole (its text can
+    be several times what the run holds)."""
+    slot.append(Raw(_SPLIT))
+    head, _, tail = to_json(document).partition(_SPLIT)
+    slot.clear()
+    sep = ",\n" + _INDENT * level
+    first = True
+    for texts in items:
+        if not texts:
+            continue
+        if first:
+            yield head
+        text = sep.join(texts)
+        yield writable(text if first else sep + text)
+        first = False
+    if first:  # no item: the empty list as to_json writes it
+        yield to_json(document)
+    else:
+        yield tail
+
+
+_SPLIT = "\x00netlint-split\x00"
 
 
 def _has_surrogate(text: str) -> bool:

@@ -9,14 +9,14 @@ report gives the same bytes (rules sorted by ID, results in report order).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from netlint.model import Finding, Severity, SourceFile, Span
 from netlint.report import RenderOptions, RepoPaths, fix_dict, object_dict, rendered_dict
-from netlint.report.escape import Raw, has_c_encoder, texts_at, to_json
+from netlint.report.escape import has_c_encoder, streamed, texts_at, to_json
 
 if TYPE_CHECKING:
     from netlint.api import Report
@@ -39,10 +39,49 @@ _PROBLEM_SEVERITY = {
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return to_json(document(report, options))
+    """The whole report: `pieces` joined."""
+    return "".join(pieces(report, options))
+
+
+# results written at a time: in one process, and per process with --jobs (a fork per run of
+# results costs 10-30 ms in a big run's process)
+RUN = 1000
+RUN_PER_PROCESS = 10_000
+
+
+def pieces(report: Report, options: RenderOptions) -> Iterator[str]:
+    """`to_json(document(report, options))` in pieces, the results written a run at a time,
+    each run in up to `options.jobs` processes (parallel.map_chunks)."""
+    results: list[Any] = []
+    doc, write = _frame(report, options, results)
+    shown = report.active if options.omit_suppressed else report.findings
+    if not has_c_encoder():
+        results += write(shown)
+        yield to_json(doc)
+        return
+    from netlint.parallel import map_chunks
+
+    def texts(chunk: Sequence[Finding]) -> list[str]:
+        # each result's text at its place (runs, a run, results: nesting level 4)
+        return texts_at(write(chunk), 4)
+
+    size = RUN if options.jobs < 2 else RUN_PER_PROCESS * options.jobs
+    runs = (shown[start : start + size] for start in range(0, len(shown), size))
+    written = (map_chunks(run, texts, options.jobs) or [] for run in runs)
+    yield from streamed(doc, results, written, 4)
 
 
 def document(report: Report, options: RenderOptions) -> dict[str, Any]:
+    results: list[Any] = []
+    doc, write = _frame(report, options, results)
+    results += write(report.active if options.omit_suppressed else report.findings)
+    return doc
+
+
+def _frame(
+    report: Report, options: RenderOptions, results: list[Any]
+) -> tuple[dict[str, Any], Callable[[Sequence[Finding]], list[dict[str, Any]]]]:
+    """The document with `results` as its run's results, and what writes findings' results."""
     rules = _rules(report)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     driver: dict[str, Any] = {"name": "netlint", "informationUri": INFORMATION_URI}
@@ -55,23 +94,13 @@ def document(report: Report, options: RenderOptions) -> dict[str, Any]:
         run["originalUriBaseIds"] = {SRCROOT: {"uri": _dir_uri(options.base_dir)}}
     run["columnKind"] = "unicodeCodePoints"
     run["invocations"] = [_invocation(report)]
-    shown = report.active if options.omit_suppressed else report.findings
     artifacts = _Artifacts(options.base_dir)
+    run["results"] = results
 
-    def results(chunk: Sequence[Finding]) -> list[Any]:
+    def write(chunk: Sequence[Finding]) -> list[dict[str, Any]]:
         return [_result(f, index[f.rule], artifacts) for f in chunk]
 
-    if options.jobs > 1 and has_c_encoder():
-        from netlint.parallel import map_chunks
-
-        # each result's text at its place (runs, a run, results: nesting level 4), written in
-        # up to `jobs` processes
-        texts = map_chunks(shown, lambda chunk: texts_at(results(chunk), 4), options.jobs)
-        assert texts is not None
-        run["results"] = [Raw(text) for text in texts]
-    else:
-        run["results"] = results(shown)
-    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, write
 
 
 # ---- rules ---------------------------------------------------------------------------------
