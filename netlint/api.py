@@ -26,7 +26,6 @@ class Report:
     files: list[str]  # display paths of the files read
     errors: list[str] = field(default_factory=list)  # I/O problems: exit 2
     notices: list[str] = field(default_factory=list)  # skipped entries, said on stderr
-    jobs: int = 1  # the processes the run could use (--jobs, worked out): for writing it too
 
     @property
     def active(self) -> list[Finding]:
@@ -277,5 +276,4 @@ def _lint(
         files=[f.file.path for f in loaded],
         errors=errors,
         notices=[*found.skipped, *staged.notices],
-        jobs=jobs or 1,
     )

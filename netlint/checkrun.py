@@ -213,7 +213,6 @@ def run_check(opts: CheckOptions) -> int:
         quiet=opts.quiet,
         tool_version=__version__,
         base_dir=str(FsPath.cwd()),
-        jobs=report.jobs,
     )
     pieces = writer(chosen)(report, options)  # written as they are made
     if opts.output is not None:

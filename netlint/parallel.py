@@ -221,11 +221,7 @@ def map_shares(
     what went wrong as a value, which must pickle, like its results. A share whose process
     sends nothing back (it died, or its results would not pickle) is computed here instead:
     the answer is always the serial one."""
-    return _map_parts(items, work, shares(weights, jobs, SEND_COST))
-
-
-def _map_parts(items: Sequence[T], work: Callable[[T], R], parts: list[list[int]]) -> list[R]:
-    """map_shares with the shares given: `parts[0]` computed here, each other in a child."""
+    parts = shares(weights, jobs, SEND_COST)
     if len(parts) < 2 or not can_fork():
         return [work(x) for x in items]
     children: list[tuple[int, int, list[int]]] = []
@@ -249,32 +245,3 @@ def _map_parts(items: Sequence[T], work: Callable[[T], R], parts: list[list[int]
             if i not in results:
                 results[i] = work(items[i])
     return [results[i] for i in range(len(items))]
-
-
-# A report is written in several processes only past this many findings per process: forking
-# a process that holds a whole run costs about what writing a thousand findings does.
-CHUNK_FROM = 1000
-
-
-def map_chunks(
-    items: Sequence[T], fn: Callable[[Sequence[T]], list[R] | None], jobs: int
-) -> list[R] | None:
-    """`fn(items)`, for an `fn` that treats each item on its own (`fn(a + b)` is `fn(a) +
-    fn(b)`, and None when either is): the items cut into runs, in order, each computed in its
-    own process (at most `jobs`, each with CHUNK_FROM items or more); the first run, computed
-    here, is larger by SEND_COST."""
-    jobs = min(jobs, len(items) // CHUNK_FROM)
-    if jobs < 2 or not can_fork():
-        return fn(items)
-    other = int(len(items) / (jobs + SEND_COST))
-    first = len(items) - other * (jobs - 1)
-    runs = [items[:first]] + [
-        items[first + other * k : first + other * (k + 1)] for k in range(jobs - 1)
-    ]
-    parts = _map_parts(runs, fn, [[k] for k in range(jobs)])
-    out: list[R] = []
-    for part in parts:
-        if part is None:
-            return None
-        out += part
-    return out

@@ -19,7 +19,6 @@ def render(report: Report, fmt: str, base: Path) -> str:
         quiet=False,
         tool_version="test",
         base_dir=str(base),
-        jobs=report.jobs,
     )
     return renderer(fmt)(report, options)
 

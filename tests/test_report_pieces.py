@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from perf_support import render
 
-from netlint import parallel
 from netlint.api import Report, lint
 from netlint.report import RenderOptions, escape, json_report, sarif, writer
 
@@ -22,9 +21,9 @@ def report() -> Report:
     return found
 
 
-def _options(jobs: int = 1) -> RenderOptions:
+def _options() -> RenderOptions:
     # as perf_support.render writes them
-    return RenderOptions(tool_version="test", base_dir=str(ROOT), jobs=jobs)
+    return RenderOptions(tool_version="test", base_dir=str(ROOT))
 
 
 def test_json_in_runs(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,28 +35,12 @@ def test_json_in_runs(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(pieces) == 2 + 4  # before, 158 findings in runs of 40, after
 
 
-def test_sarif_in_runs_and_processes(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sarif_in_runs(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = render(report, "sarif", ROOT)
     monkeypatch.setattr(sarif, "RUN", 50)
     pieces = list(sarif.pieces(report, _options()))
     assert "".join(pieces) == whole
-    assert len(pieces) == 2 + 4
-    if not parallel.can_fork():
-        return
-    forks = []
-    fork = parallel._fork
-
-    def counting(produce: object) -> tuple[int, int]:
-        forks.append(1)
-        return fork(produce)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parallel, "_fork", counting)
-    monkeypatch.setattr(parallel, "CHUNK_FROM", 2)
-    monkeypatch.setattr(sarif, "RUN_PER_PROCESS", 30)
-    pieces = list(sarif.pieces(report, _options(jobs=2)))
-    assert "".join(pieces) == whole
-    # runs of 30 x 2 results (60, 60, 38), each cut between two processes
-    assert (len(pieces), len(forks)) == (2 + 3, 3)
+    assert len(pieces) == 2 + 4  # before, 158 results in runs of 50, after
 
 
 def test_without_the_c_encoder_one_piece(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,3 +56,32 @@ def test_what_the_cli_writes(report: Report) -> None:
     assert writer("sarif") is sarif.pieces
     for fmt in ("text", "github"):
         assert list(writer(fmt)(report, _options())) == [render(report, fmt, ROOT)]
+
+
+def _both_ways(report: Report, base: Path) -> tuple[list[str], list[str]]:
+    results: list[object] = []
+    _, write = sarif._frame(report, RenderOptions(tool_version="t", base_dir=str(base)), results)
+    texts = write.texts(report.findings)
+    assert texts is not None
+    return texts, escape.texts_at(write(report.findings), 4)
+
+
+def test_sarif_results_from_templates_are_the_dicts_written(report: Report) -> None:
+    templated, written = _both_ways(report, ROOT)
+    assert templated == written
+    # and with suppressed findings (annotations, a baseline), outside the base directory too
+    known = {f.fingerprint for f in report.findings[::3]}
+    baselined = lint([str(ROOT / "rules")], cwd=ROOT, jobs=1, baseline=known)
+    expected = sum(f.fingerprint in known for f in report.findings)
+    assert sum(f.suppressed for f in baselined.findings) == expected == 61
+    for base in (ROOT, ROOT / "netlint"):
+        templated, written = _both_ways(baselined, base)
+        assert templated == written
+
+
+@pytest.mark.slow
+def test_sarif_results_from_templates_on_the_corpus(corpus_dir: Path) -> None:
+    corpus = lint([str(corpus_dir)], cwd=corpus_dir, jobs=1)
+    templated, written = _both_ways(corpus, corpus_dir)
+    assert templated == written
+    assert len(templated) == len(corpus.findings)

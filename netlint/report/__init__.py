@@ -45,9 +45,6 @@ class RenderOptions:
     omit_suppressed: bool = False
     # text: wrap lines to this many columns (the CLI sets the terminal's width on a TTY)
     width: int | None = None
-    # sarif: processes a big report may be written in (the CLI gives the run's --jobs); the
-    # text is the same whatever the number (parallel.map_chunks)
-    jobs: int = 1
 
 
 def _module(fmt: str) -> tuple[Any, str]:

@@ -156,6 +156,16 @@ SLOT = "\x00netlint-slot\x00"
 _SLOT_TEXT = _encode_str(SLOT)
 
 
+def skeleton(value: Any) -> Any:
+    """`value` with a SLOT for each scalar (empty containers stay: they have no slot), for
+    `template`."""
+    if isinstance(value, dict):
+        return {k: skeleton(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [skeleton(v) for v in value]
+    return SLOT
+
+
 _INDENT = "  "
 # values the C encoder writes exactly as the indenting Python encoder does (floats are left
 # out: its error message for NaN differs)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from netlint.model import Finding, ResolvedRelated, Severity
 from netlint.report import RenderOptions, fix_dict, object_dict, rendered_dict
 from netlint.report.escape import (
-    SLOT,
     has_c_encoder,
     scalar_texts,
+    skeleton,
     streamed,
     template,
     texts_at,
@@ -47,9 +47,9 @@ def pieces(report: Report, options: RenderOptions) -> Iterator[str]:
         yield to_json(document(report, options))
         return
     shown = report.active if options.omit_suppressed else report.findings
-    # not in processes (options.jobs): after a fork, each process's first touch of a page of
-    # findings copies it, which costs what writing them does (measured: 0.079 s in two
-    # processes against 0.077 s in one, 5,028 findings)
+    # not in processes: after a fork, each process's first touch of a page of findings copies
+    # it, which costs about what writing them does (measured: 0.079 s in two processes
+    # against 0.077 s in one, 5,028 findings)
     runs = (shown[start : start + RUN] for start in range(0, len(shown), RUN))
     texts = (_texts(run) or texts_at([_finding(f) for f in run], 2) for run in runs)
     findings: list[Any] = []
@@ -175,15 +175,6 @@ def _values(f: Finding, out: list[Any]) -> None:
         out += _NULL_OBJECT if o is None else (o.api_version, o.kind, o.namespace, o.name)
 
 
-def _skeleton(value: Any) -> Any:
-    """`value` with a SLOT for each scalar (empty containers stay: they have no slot)."""
-    if isinstance(value, dict):
-        return {k: _skeleton(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_skeleton(v) for v in value]
-    return SLOT
-
-
 def _texts(findings: list[Finding]) -> list[str] | None:
     """Each finding's JSON text at its place in the report (nesting level 2), or None when a
     value is of a type the C encoder does not write as to_json does (then to_json does all)."""
@@ -197,7 +188,7 @@ def _texts(findings: list[Finding]) -> list[str] | None:
             others.append(_finding(f))
             continue
         if shape not in formats:
-            formats[shape] = template(_skeleton(_plain_finding(f)), 2)
+            formats[shape] = template(skeleton(_plain_finding(f)), 2)
         before = len(values)
         _values(f, values)
         slots.append(len(values) - before)
