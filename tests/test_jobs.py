@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from perf_support import render_all
+from perf_support import render_all, suite_texts, yaml_texts
 
 from netlint import parallel
 from netlint.api import lint
@@ -250,17 +250,6 @@ def _round_trip(text: str, name: str) -> bool:
     return True
 
 
-def _yaml_texts(folder: Path) -> list[tuple[str, str]]:
-    out = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
-            try:
-                out.append((path.name, path.read_text("utf-8")))
-            except UnicodeDecodeError:
-                continue
-    return out
-
-
 def test_a_packed_file_is_the_file_loaded() -> None:
     wide = "".join(f"k{i}: {'v' * 70000 if i == 3 else i}\n" for i in range(5))  # 'i' cells
     texts = [
@@ -285,7 +274,7 @@ def test_a_packed_file_is_the_file_loaded() -> None:
 
 @pytest.mark.slow
 def test_every_corpus_file_packs_as_loaded(corpus_dir: Path) -> None:
-    texts = _yaml_texts(corpus_dir)
+    texts = yaml_texts(corpus_dir)
     packed = [_round_trip(text, name) for name, text in texts]
     # the 15 corpus files that keep a node tree (aliases, directives, Lists) are read again
     assert (len(texts), packed.count(True)) == (380, 365)
@@ -293,9 +282,6 @@ def test_every_corpus_file_packs_as_loaded(corpus_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_every_yaml_test_suite_text_packs_as_loaded(shared_dir: Path) -> None:
-    suite = shared_dir / "yaml-test-suite"
-    if not suite.is_dir():
-        pytest.skip(f"{suite} is absent")
-    texts = [(p.name, p.read_text("utf-8")) for p in sorted(suite.rglob("in.yaml"))]
+    texts = suite_texts(shared_dir)
     packed = [_round_trip(text, name) for name, text in texts]
     assert (len(texts), packed.count(True)) == (402, 346)

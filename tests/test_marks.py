@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from perf_support import suite_texts, yaml_texts
 
 from netlint.edits import make_edit
 from netlint.load import _may_alias, _Tree, load_text, node_span
@@ -151,37 +152,21 @@ def test_cells_as_narrow_as_their_numbers() -> None:
     assert marks.span(0) == Span(2**40 + 1, 1, 2**40 + 1, 4)
 
 
-def _texts(folder: Path) -> list[tuple[str, str]]:
-    out = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
-            raw = path.read_bytes()
-            try:
-                out.append((path.name, raw.decode("utf-8")))
-            except UnicodeDecodeError:
-                continue
-    return out
-
-
 @pytest.mark.parametrize("folder", ["examples", "tests/fixtures", "rules"])
 def test_project_files(folder: str) -> None:
     # the count grows with the fixtures; it only shows that the folder was compared at all
-    assert sum(_compare(text, name) for name, text in _texts(ROOT / folder)) > 0
+    assert sum(_compare(text, name) for name, text in yaml_texts(ROOT / folder)) > 0
 
 
 @pytest.mark.slow
 def test_the_corpus(corpus_dir: Path) -> None:
     # the corpus's documents that record positions (the others keep composing their trees)
-    assert sum(_compare(text, name) for name, text in _texts(corpus_dir)) == 1609
+    assert sum(_compare(text, name) for name, text in yaml_texts(corpus_dir)) == 1609
 
 
 @pytest.mark.slow
 def test_the_yaml_test_suite(shared_dir: Path) -> None:
-    suite = shared_dir / "yaml-test-suite"
-    if not suite.is_dir():
-        pytest.skip(f"{suite} is absent")
-    texts = [(p.name, p.read_text("utf-8")) for p in sorted(suite.rglob("in.yaml"))]
-    assert sum(_compare(text, name) for name, text in texts) == 205
+    assert sum(_compare(text, name) for name, text in suite_texts(shared_dir)) == 205
 
 
 @pytest.mark.parametrize(
@@ -229,7 +214,7 @@ def test_no_alias_is_missed(shared_dir: Path) -> None:
     """Every text libyaml reads an alias in is one `_may_alias` says yes to."""
     suite = sorted((shared_dir / "yaml-test-suite").rglob("in.yaml"))
     texts = [p.read_text("utf-8") for p in suite]
-    texts += [text for _, text in _texts(shared_dir / "corpus")]
+    texts += [text for _, text in yaml_texts(shared_dir / "corpus")]
     with_alias = [t for t in texts if _aliases(t)]
     assert len(with_alias) == 14
     assert all(_may_alias(t) for t in with_alias)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from itertools import chain, compress, islice, repeat
 from json.encoder import encode_basestring as _encode_str  # the C escaper
 from operator import mod, not_
@@ -154,6 +154,46 @@ def template(document: Any, level: int) -> str:
 
 SLOT = "\x00netlint-slot\x00"
 _SLOT_TEXT = _encode_str(SLOT)
+
+
+def templated(
+    items: Sequence[Any],
+    shape_of: Callable[[Any], Hashable | None],
+    write: Callable[[Any], Any],
+    values_of: Callable[[Any, list[Any]], None],
+    level: int,
+    formats: dict[Any, str],
+) -> list[str] | None:
+    """`texts_at([write(x) for x in items], level)`, without writing most items as values:
+    items of one shape (`shape_of`, None for an item of no shape) have dicts of the same keys
+    and scalar types, so an item of a shape is its shape's template (`formats`, written from
+    its first item's dict) filled with the texts of its scalars, which `values_of` appends in
+    the order of its dict's leaves; all of them written by one call of the C encoder. None
+    when a value is of a type the C encoder does not write as to_json does."""
+    shapes = list(map(shape_of, items))
+    values: list[Any] = []
+    slots: list[int] = []
+    others: list[Any] = []  # the values of items of no shape
+    for item, shape in zip(items, shapes, strict=True):
+        if shape is None:
+            others.append(write(item))
+            continue
+        if shape not in formats:
+            formats[shape] = template(skeleton(write(item)), level)
+        before = len(values)
+        values_of(item, values)
+        slots.append(len(values) - before)
+    texts = scalar_texts(values)
+    if texts is None:
+        return None
+    inner = iter(texts)
+    shaped = [formats[s] for s in shapes if s is not None]
+    # each template % its values' texts, taken from `inner` in order
+    plain = list(map(mod, shaped, map(tuple, map(islice, repeat(inner), slots))))
+    if not others:
+        return plain
+    fills = (iter(texts_at(others, level)), iter(plain))
+    return [next(fills[s is not None]) for s in shapes]
 
 
 def skeleton(value: Any) -> Any:

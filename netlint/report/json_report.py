@@ -8,18 +8,14 @@ included, flagged with `suppressed: true` and their `suppression`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice, repeat
-from operator import mod
 from typing import TYPE_CHECKING, Any
 
 from netlint.model import Finding, ResolvedRelated, Severity
 from netlint.report import RenderOptions, fix_dict, object_dict, rendered_dict
 from netlint.report.escape import (
     has_c_encoder,
-    scalar_texts,
-    skeleton,
     streamed,
-    template,
+    templated,
     texts_at,
     to_json,
 )
@@ -178,31 +174,7 @@ def _values(f: Finding, out: list[Any]) -> None:
 def _texts(findings: list[Finding]) -> list[str] | None:
     """Each finding's JSON text at its place in the report (nesting level 2), or None when a
     value is of a type the C encoder does not write as to_json does (then to_json does all)."""
-    shapes = list(map(_shape, findings))
-    formats: dict[_Shape, str] = {}
-    values: list[Any] = []
-    slots: list[int] = []
-    others: list[dict[str, Any]] = []  # the dicts of findings of no shape
-    for f, shape in zip(findings, shapes, strict=True):
-        if shape is None:
-            others.append(_finding(f))
-            continue
-        if shape not in formats:
-            formats[shape] = template(skeleton(_plain_finding(f)), 2)
-        before = len(values)
-        _values(f, values)
-        slots.append(len(values) - before)
-    texts = scalar_texts(values)
-    if texts is None:
-        return None
-    inner = iter(texts)
-    shaped = [formats[s] for s in shapes if s is not None]
-    # each template % its values' texts, taken from `inner` in order
-    plain = list(map(mod, shaped, map(tuple, map(islice, repeat(inner), slots))))
-    if not others:
-        return plain
-    fills = (iter(texts_at(others, 2)), iter(plain))
-    return [next(fills[s is not None]) for s in shapes]
+    return templated(findings, _shape, _finding, _values, 2, {})
 
 
 def schema() -> dict[str, Any]:

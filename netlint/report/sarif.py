@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from itertools import islice, repeat
-from operator import mod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -20,10 +18,8 @@ from netlint.model import Finding, Severity, SourceFile, Span
 from netlint.report import RenderOptions, RepoPaths, fix_dict, object_dict, rendered_dict
 from netlint.report.escape import (
     has_c_encoder,
-    scalar_texts,
-    skeleton,
     streamed,
-    template,
+    templated,
     texts_at,
     to_json,
 )
@@ -161,29 +157,14 @@ class _Writer:
     def texts(self, chunk: Sequence[Finding]) -> list[str] | None:
         """Each result's text at nesting level 4, as `texts_at(self(chunk), 4)` writes it; None
         when a value is of a type the C encoder does not write as to_json does."""
-        formats = self.formats
-        shapes = [self._shape(f) for f in chunk]
-        values: list[Any] = []
-        slots: list[int] = []
-        for f, shape in zip(chunk, shapes, strict=True):
-            if shape is None:
-                continue
-            if shape not in formats:
-                formats[shape] = template(skeleton(self([f])[0]), 4)
-            before = len(values)
-            self._values(f, values)
-            slots.append(len(values) - before)
-        texts = scalar_texts(values)
-        if texts is None:
-            return None
-        inner = iter(texts)
-        shaped = [formats[s] for s in shapes if s is not None]
-        plain = list(map(mod, shaped, map(tuple, map(islice, repeat(inner), slots))))
-        others = [f for f, s in zip(chunk, shapes, strict=True) if s is None]
-        if not others:
-            return plain
-        fills = (iter(texts_at(self(others), 4)), iter(plain))
-        return [next(fills[s is not None]) for s in shapes]
+        return templated(
+            chunk,
+            self._shape,
+            lambda f: _result(f, self.index[f.rule], self.artifacts),
+            self._values,
+            4,
+            self.formats,
+        )
 
 
 # ---- rules ---------------------------------------------------------------------------------
