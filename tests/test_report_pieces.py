@@ -50,38 +50,62 @@ def test_without_the_c_encoder_one_piece(report: Report, monkeypatch: pytest.Mon
         assert list(module.pieces(report, _options())) == [wholes[fmt]]  # type: ignore[attr-defined]
 
 
-def test_what_the_cli_writes(report: Report) -> None:
-    """writer: the formatter's pieces; the text and GitHub formats are one piece."""
-    assert writer("json") is json_report.pieces
-    assert writer("sarif") is sarif.pieces
-    for fmt in ("text", "github"):
-        assert list(writer(fmt)(report, _options())) == [render(report, fmt, ROOT)]
+def test_text_and_github_in_runs(
+    report: Report, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from netlint.report import github, text
+
+    # text: a piece ends with the first finding that takes it to RUN lines or more (the
+    # summary joins the last); github: RUN annotations a piece, then the summary
+    for fmt, module, run, count in (("text", text, 100, 5), ("github", github, 40, 5)):
+        whole = render(report, fmt, ROOT)
+        monkeypatch.setattr(module, "RUN", run)
+        pieces = list(module.pieces(report, _options()))  # type: ignore[attr-defined]
+        assert "".join(pieces) == whole, fmt
+        assert len(pieces) == count, fmt
+        if fmt == "text":
+            assert all(piece.count("\n") >= run for piece in pieces[:-1])
+    # wrapped, quiet, with suppressed findings, and with no finding at all
+    wrapped = RenderOptions(width=40, quiet=True, show_suppressed=True)
+    monkeypatch.setattr(text, "RUN", 7)
+    assert "".join(text.pieces(report, wrapped)) == render_with(report, wrapped)
+    (tmp_path / "clean.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    empty = lint([str(tmp_path)], cwd=tmp_path, jobs=1)
+    assert empty.findings == []
+    assert list(text.pieces(empty, RenderOptions(quiet=True))) == []
+    assert "".join(text.pieces(empty, RenderOptions())) == text.render(empty, RenderOptions())
 
 
-def _both_ways(report: Report, base: Path) -> tuple[list[str], list[str]]:
-    results: list[object] = []
-    _, write = sarif._frame(report, RenderOptions(tool_version="t", base_dir=str(base)), results)
-    texts = write.texts(report.findings)
-    assert texts is not None
-    return texts, escape.texts_at(write(report.findings), 4)
+def render_with(report: Report, options: RenderOptions) -> str:
+    """The text report as one join of its lines, as it was written before `pieces`."""
+    from netlint.report.text import _Style, finding_lines, summary_line, wrap
+
+    style = _Style(options.color)
+    shown = report.findings if options.show_suppressed else report.active
+    lines: list[str] = []
+    current: str | None = None
+    for finding in shown:
+        if current is not None and finding.file.path != current:
+            lines.append("")
+        current = finding.file.path
+        lines.extend(finding_lines(finding, style))
+    if not options.quiet:
+        if lines:
+            lines.append("")
+        lines.append(style.bold(summary_line(report, "listed above")))
+    if options.width:
+        lines = [w for line in lines for w in wrap(line, options.width)]
+    return "\n".join(lines) + "\n" if lines else ""
 
 
-def test_sarif_results_from_templates_are_the_dicts_written(report: Report) -> None:
-    templated, written = _both_ways(report, ROOT)
-    assert templated == written
-    # and with suppressed findings (annotations, a baseline), outside the base directory too
-    known = {f.fingerprint for f in report.findings[::3]}
-    baselined = lint([str(ROOT / "rules")], cwd=ROOT, jobs=1, baseline=known)
-    expected = sum(f.fingerprint in known for f in report.findings)
-    assert sum(f.suppressed for f in baselined.findings) == expected == 61
-    for base in (ROOT, ROOT / "netlint"):
-        templated, written = _both_ways(baselined, base)
-        assert templated == written
+def test_what_the_cli_writes() -> None:
+    """writer: the formatter's pieces."""
+    from netlint.report import github, text
 
-
-@pytest.mark.slow
-def test_sarif_results_from_templates_on_the_corpus(corpus_dir: Path) -> None:
-    corpus = lint([str(corpus_dir)], cwd=corpus_dir, jobs=1)
-    templated, written = _both_ways(corpus, corpus_dir)
-    assert templated == written
-    assert len(templated) == len(corpus.findings)
+    for fmt, module in (
+        ("json", json_report),
+        ("sarif", sarif),
+        ("text", text),
+        ("github", github),
+    ):
+        assert writer(fmt) is module.pieces  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ the command early or start another one (`::add-mask::`, `::stop-commands::`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from netlint.model import Finding, Severity
@@ -32,10 +33,21 @@ def escape_property(text: str) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    """The whole report: `pieces` joined."""
+    return "".join(pieces(report, options))
+
+
+# annotations written at a time: the report is written as it is made, never held whole
+RUN = 1000
+
+
+def pieces(report: Report, options: RenderOptions) -> Iterator[str]:
+    """One line per active finding and the summary, each ending in a newline, RUN at a time."""
     paths = RepoPaths(options.base_dir)
-    lines = [_annotation(f, paths) for f in report.active]
-    lines.append(f"netlint: {summary_line(report)}")
-    return "\n".join(lines) + "\n"
+    shown = report.active
+    for start in range(0, len(shown), RUN):
+        yield "".join([_annotation(f, paths) + "\n" for f in shown[start : start + RUN]])
+    yield f"netlint: {summary_line(report)}\n"
 
 
 def annotation(finding: Finding, base_dir: str | None) -> str:

@@ -13,6 +13,7 @@ Everything that comes from the manifests goes through `escape.visible`, so a val
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from netlint.model import Finding, Severity
@@ -53,6 +54,16 @@ class _Style:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    """The whole report: `pieces` joined."""
+    return "".join(pieces(report, options))
+
+
+# lines written at a time: the report is written as it is made, never held whole
+RUN = 5000
+
+
+def pieces(report: Report, options: RenderOptions) -> Iterator[str]:
+    """The report's lines, each ending in a newline, RUN lines at a time."""
     style = _Style(options.color)
     shown = report.findings if options.show_suppressed else report.active
     lines: list[str] = []
@@ -61,15 +72,23 @@ def render(report: Report, options: RenderOptions) -> str:
         if current is not None and finding.file.path != current:
             lines.append("")
         current = finding.file.path
-        lines.extend(finding_lines(finding, style))
+        lines += finding_lines(finding, style)
+        if len(lines) >= RUN:
+            yield _text(lines, options.width)
+            lines = []
     if not options.quiet:
-        if lines:
+        if shown:
             lines.append("")
         hint = "listed above" if options.show_suppressed else "--show-suppressed lists them"
         lines.append(style.bold(summary_line(report, hint)))
-    if options.width:
-        lines = [wrapped for line in lines for wrapped in wrap(line, options.width)]
-    return "\n".join(lines) + "\n" if lines else ""
+    if lines:
+        yield _text(lines, options.width)
+
+
+def _text(lines: list[str], width: int | None) -> str:
+    if width:
+        lines = [wrapped for line in lines for wrapped in wrap(line, width)]
+    return "\n".join(lines) + "\n"
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
