@@ -18,13 +18,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
 from netlint.render import KUSTOMIZE, Rendered, RenderError, RenderSettings, Target, stream_name
-from netlint.render.proc import run_tool, which
 
 FILENAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 ORIGIN_KEY = "config.kubernetes.io/origin"
@@ -158,6 +156,9 @@ def closure(root: Kustomization, cache: dict[FsPath, Kustomization | None]) -> l
 
 def command() -> list[str] | None:
     """`kustomize build` when the kustomize binary is on PATH, else `kubectl kustomize`."""
+    # here, not at the top: finding kustomizations (every run) needs no process tools
+    from netlint.render.proc import which
+
     found = which("kustomize")
     if found is not None:
         return [found, "build"]
@@ -176,6 +177,8 @@ def render(
             f"{target.display}: is a kustomization; rendering it needs kustomize or kubectl, "
             "neither is on PATH: " + INSTALL_HINT.format(dir=target.display)
         )
+    import tempfile
+
     patches = tuple(p for k in tree for p in k.patches)
     members = tuple(k.dir for k in tree) or (target.root,)
     with tempfile.TemporaryDirectory(prefix="netlint-kustomize-") as tmp:
@@ -196,6 +199,8 @@ def _build(
 ) -> tuple[str, tuple[FsPath | None, ...]]:
     """The render without origin annotations, and the file each document came from. Through a
     wrapper kustomization in `wrapper` when possible; else the target itself (no origins)."""
+    from netlint.render.proc import run_tool
+
     try:
         rel: str | None = os.path.relpath(target.root, wrapper)
     except ValueError:  # another drive (Windows): no wrapper, no origins

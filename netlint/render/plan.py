@@ -195,8 +195,6 @@ def render_targets(
     cwd: FsPath,
 ) -> tuple[list[Rendered], list[str], list[str]]:
     """Render each target: (renders, errors, notices)."""
-    from netlint.render import helm
-
     renders: list[Rendered] = []
     errors: list[str] = []
     notices: list[str] = []
@@ -209,6 +207,8 @@ def render_targets(
             continue
         try:
             if target.tool == HELM:
+                from netlint.render import helm  # here: most runs render nothing
+
                 renders.extend(helm.render_chart(target, settings, cwd))
             else:
                 tree = trees.get(target.root, [])
