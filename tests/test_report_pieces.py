@@ -109,3 +109,32 @@ def test_what_the_cli_writes() -> None:
         ("github", github),
     ):
         assert writer(fmt) is module.pieces  # type: ignore[attr-defined]
+
+
+def _both_ways(report: Report, base: Path) -> tuple[list[str], list[str]]:
+    results: list[object] = []
+    _, write = sarif._frame(report, RenderOptions(tool_version="t", base_dir=str(base)), results)
+    texts = write.texts(report.findings)
+    assert texts is not None
+    return texts, escape.texts_at(write(report.findings), 4)
+
+
+def test_sarif_results_from_templates_are_the_dicts_written(report: Report) -> None:
+    templated, written = _both_ways(report, ROOT)
+    assert templated == written
+    # and with suppressed findings (annotations, a baseline), outside the base directory too
+    known = {f.fingerprint for f in report.findings[::3]}
+    baselined = lint([str(ROOT / "rules")], cwd=ROOT, jobs=1, baseline=known)
+    expected = sum(f.fingerprint in known for f in report.findings)
+    assert sum(f.suppressed for f in baselined.findings) == expected == 61
+    for base in (ROOT, ROOT / "netlint"):
+        templated, written = _both_ways(baselined, base)
+        assert templated == written
+
+
+@pytest.mark.slow
+def test_sarif_results_from_templates_on_the_corpus(corpus_dir: Path) -> None:
+    corpus = lint([str(corpus_dir)], cwd=corpus_dir, jobs=1)
+    templated, written = _both_ways(corpus, corpus_dir)
+    assert templated == written
+    assert len(templated) == len(corpus.findings)
