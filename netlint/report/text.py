@@ -59,7 +59,7 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 # lines written at a time: the report is written as it is made, never held whole
-RUN = 5000
+RUN = 1000
 
 
 def pieces(report: Report, options: RenderOptions) -> Iterator[str]:
