@@ -132,10 +132,10 @@ def _related(r: ResolvedRelated) -> dict[str, Any]:
 # Most findings have one of few shapes: which of object, suppression and edit are set, how many
 # related locations with or without an object, and no fix or rendering (their values can be
 # anything). A finding of such a shape is its shape's template (its `_plain_finding` dict as
-# to_json writes it, a slot for each value) filled with its values' texts, all of the report's
-# values written by one call of the C encoder. `_values` lists a finding's values in the order
-# the template's slots have them: the order of `_plain_finding` (tests/test_perf_rules2_* check
-# this on every finding of the rule fixtures).
+# to_json writes it, a slot for each value) filled with its values' texts, all the values of a
+# run of findings (`pieces`) written by one call of the C encoder (escape.templated). `_values`
+# lists a finding's values in the order the template's slots have them: the order of
+# `_plain_finding` (tests/test_perf_rules2_* check this on every finding of the rule fixtures).
 
 _Shape = tuple[bool, bool, bool, tuple[bool, ...]]
 _NULL_OBJECT = (None,)
