@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from perf_support import render
 
+from netlint import report as report_module
 from netlint.api import Report, lint
 from netlint.report import RenderOptions, escape, json_report, sarif, writer
 
@@ -29,7 +30,7 @@ def _options() -> RenderOptions:
 def test_json_in_runs(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = render(report, "json", ROOT)
     assert "".join(json_report.pieces(report, _options())) == whole
-    monkeypatch.setattr(json_report, "RUN", 40)
+    monkeypatch.setattr(report_module, "RUN", 40)
     pieces = list(json_report.pieces(report, _options()))
     assert "".join(pieces) == whole
     assert len(pieces) == 2 + 4  # before, 158 findings in runs of 40, after
@@ -37,7 +38,7 @@ def test_json_in_runs(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_sarif_in_runs(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = render(report, "sarif", ROOT)
-    monkeypatch.setattr(sarif, "RUN", 50)
+    monkeypatch.setattr(report_module, "RUN", 50)
     pieces = list(sarif.pieces(report, _options()))
     assert "".join(pieces) == whole
     assert len(pieces) == 2 + 4  # before, 158 results in runs of 50, after
@@ -57,9 +58,10 @@ def test_text_and_github_in_runs(
 
     # text: a piece ends with the first finding that takes it to RUN lines or more (the
     # summary joins the last); github: RUN annotations a piece, then the summary
+    # (text's RUN counts lines, the other formats' `report.RUN` findings)
     for fmt, module, run, count in (("text", text, 100, 5), ("github", github, 40, 5)):
         whole = render(report, fmt, ROOT)
-        monkeypatch.setattr(module, "RUN", run)
+        monkeypatch.setattr(text if fmt == "text" else report_module, "RUN", run)
         pieces = list(module.pieces(report, _options()))  # type: ignore[attr-defined]
         assert "".join(pieces) == whole, fmt
         assert len(pieces) == count, fmt

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -73,6 +73,17 @@ def writer(fmt: str) -> Callable[[Report, RenderOptions], Iterable[str]]:
 
 
 # ---- helpers shared by the formatters -------------------------------------------------------
+
+# findings written at a time by the formatters' `pieces`: a report is written as it is made
+RUN = 1000
+
+
+def runs(findings: list[Finding]) -> Iterator[list[Finding]]:
+    """`findings` in order, RUN at a time (the last run may be shorter)."""
+    size = RUN
+    for start in range(0, len(findings), size):
+        yield findings[start : start + size]
+
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.NOTE)
 

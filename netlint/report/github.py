@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from netlint.model import Finding, Severity
-from netlint.report import RenderOptions, RepoPaths, rendered_hint
+from netlint.report import RenderOptions, RepoPaths, rendered_hint, runs
 from netlint.report.escape import visible
 from netlint.report.text import summary_line
 
@@ -37,16 +37,12 @@ def render(report: Report, options: RenderOptions) -> str:
     return "".join(pieces(report, options))
 
 
-# annotations written at a time: the report is written as it is made, never held whole
-RUN = 1000
-
-
 def pieces(report: Report, options: RenderOptions) -> Iterator[str]:
-    """One line per active finding and the summary, each ending in a newline, RUN at a time."""
+    """One line per active finding and the summary, each ending in a newline, a run of
+    findings (`runs`) at a time."""
     paths = RepoPaths(options.base_dir)
-    shown = report.active
-    for start in range(0, len(shown), RUN):
-        yield "".join([_annotation(f, paths) + "\n" for f in shown[start : start + RUN]])
+    for run in runs(report.active):
+        yield "".join([_annotation(f, paths) + "\n" for f in run])
     yield f"netlint: {summary_line(report)}\n"
 
 
