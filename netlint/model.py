@@ -109,7 +109,7 @@ class SourceFile:
         return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One YAML document of a file, with its composed node tree (positions) and plain data."""
 
@@ -126,7 +126,7 @@ class Document:
         return tree() if callable(tree) else tree
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectRef:
     api_version: str
     kind: str
@@ -140,7 +140,7 @@ class ObjectRef:
         return f"{self.kind} {ident}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     """A Kubernetes object: a document, or one item of a `kind: List`."""
 
@@ -213,7 +213,7 @@ class Related:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """A field of an object, for rules that remember where a fact came from (the label that
     matched, the annotation that enables PROXY protocol, the volume etcd writes to)."""

@@ -10,10 +10,10 @@ The parent puts the files back in their order, so nothing downstream can tell.
 The rules run a family at a time (rules of a family share facts through `RunContext.cache`):
 each process starts with one of the costliest families and then takes the next family left
 when it is done (`run_groups`). Each forked child sends back its families' findings, pickled
-with every SourceFile replaced by its index (the parent puts its own objects back, so the
-findings are indistinguishable from those of a serial run). The parent runs its families
-itself and then reassembles the findings in rule order: the report is byte-identical to
-`--jobs 1`. Where `os.fork` is missing (Windows) the rules run serially.
+with every SourceFile and every object's ObjectRef replaced by its index (the parent puts its
+own objects back, so the findings are indistinguishable from those of a serial run). The
+parent runs its families itself and then reassembles the findings in rule order: the report is
+byte-identical to `--jobs 1`. Where `os.fork` is missing (Windows) the rules run serially.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from netlint.model import SourceFile
+from netlint.model import ObjectRef, SourceFile
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,23 +73,33 @@ def families_by_cost(families: Sequence[str]) -> list[list[int]]:
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, buffer: io.BytesIO, files: dict[int, int]) -> None:
+    """Files as their index (0, 1, ...), the objects' refs as theirs (-1, -2, ...)."""
+
+    def __init__(self, buffer: io.BytesIO, files: dict[int, int], refs: dict[int, int]) -> None:
         super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self.files = files
+        self.refs = refs
 
     def persistent_id(self, obj: Any) -> Any:
-        if type(obj) is SourceFile:
+        kind = type(obj)
+        if kind is SourceFile:
             return self.files.get(id(obj))
+        if kind is ObjectRef:
+            i = self.refs.get(id(obj))
+            return None if i is None else -1 - i
         return None
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, buffer: io.BytesIO, files: Sequence[SourceFile]) -> None:
+    def __init__(
+        self, buffer: io.BytesIO, files: Sequence[SourceFile], refs: Sequence[ObjectRef]
+    ) -> None:
         super().__init__(buffer)
         self.files = files
+        self.refs = refs
 
     def persistent_load(self, pid: Any) -> Any:
-        return self.files[pid]
+        return self.files[pid] if pid >= 0 else self.refs[-1 - pid]
 
 
 def _fork(produce: Callable[[], bytes]) -> tuple[int, int]:
@@ -124,11 +134,13 @@ def run_groups(
     families: Sequence[str],
     jobs: int,
     files: Sequence[SourceFile],
+    refs: Sequence[ObjectRef] = (),
 ) -> list[T]:
     """`[work(i) for i in range(count)]`, computed in up to `jobs` processes, a family at a
     time: process k starts with the k-th costliest family (`families_by_cost`), and then each
     process takes the next family left as soon as it is done with its own (a token read from a
-    pipe), so that no process waits long for another however wrong the costs are."""
+    pipe), so that no process waits long for another however wrong the costs are. `files` and
+    `refs`: objects every process has, sent as their index."""
     units = families_by_cost(families)
     jobs = min(jobs, len(units))
     if jobs < 2 or not can_fork():
@@ -148,6 +160,7 @@ def run_groups(
         return {i: work(i) for k in claimed(first) for i in units[k]}
 
     file_ids = {id(f): i for i, f in enumerate(files)}
+    ref_ids = {id(r): i for i, r in enumerate(refs)}
     children: list[tuple[int, int]] = []
     for first in range(1, jobs):
 
@@ -158,10 +171,10 @@ def run_groups(
                 payload = ("error", exc)
             buffer = io.BytesIO()
             try:
-                _Pickler(buffer, file_ids).dump(payload)
+                _Pickler(buffer, file_ids, ref_ids).dump(payload)
             except Exception as exc:  # an unpicklable exception: send its text
                 buffer = io.BytesIO()
-                _Pickler(buffer, file_ids).dump(("error", RuntimeError(repr(exc))))
+                _Pickler(buffer, file_ids, ref_ids).dump(("error", RuntimeError(repr(exc))))
             return buffer.getvalue()
 
         children.append(_fork(produce))
@@ -180,7 +193,7 @@ def run_groups(
         if not data:
             failure = RuntimeError("a --jobs worker process died without a result")
             continue
-        status, value = _Unpickler(io.BytesIO(data), files).load()
+        status, value = _Unpickler(io.BytesIO(data), files, refs).load()
         if status == "error":
             failure = value
             continue

@@ -126,3 +126,61 @@ def test_tool_yaml_is_recognised_by_its_shape():
         [loaded("a/compose.yml", compose), loaded("b/t.yaml", unittest), loaded("c/x.yaml", stray)]
     )
     assert [n.doc.file.path for n in non_objects] == ["c/x.yaml"]
+
+
+def test_identity_lookups_see_objects_added_after_the_first_lookup():
+    """The identity maps are built on the first lookup of a kind; an object added later is
+    found too, and of two objects of one identity the last added wins (as in a serial read)."""
+    cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: n\ndata:\n  k: {v}\n"
+    index, _ = build_index([loaded("one.yaml", cm.format(v="1"))])
+    first = index.get("ConfigMap", "c", "n")
+    assert first is not None and first.data["data"] == {"k": 1}
+    assert [r.file.path for r in index.of_document(first.doc)] == ["one.yaml"]
+    again, _ = build_index([loaded("two.yaml", cm.format(v="2")), loaded("sc.yaml", SC)])
+    for resource in again.resources:
+        index.add(resource)
+    last = index.get("ConfigMap", "c", "n")
+    assert last is not None and last.file.path == "two.yaml" and last.data["data"] == {"k": 2}
+    assert index.get("StorageClass", "fast") is not None
+    assert [r.file.path for r in index.of_document(last.doc)] == ["two.yaml"]
+    assert index.of_document(first.doc) == [first]
+    assert index.get("ConfigMap", "c", "other") is None
+
+
+def test_each_family_starts_with_an_empty_cache(monkeypatch):
+    """engine.run empties RunContext.cache when the next family starts: a rule sees only what
+    earlier rules of its own family cached (at most one family's facts are alive)."""
+    from netlint import checks
+    from netlint.config import default_config
+    from netlint.custom import load_all_rules
+    from netlint.engine import run
+
+    rules = load_all_rules(default_config())
+    family_of = {rule.check: rule.family for rule in rules}
+    seen: list[tuple[str, frozenset[str], frozenset[str]]] = []
+
+    def spy(name, fn):
+        def check(ctx, params):
+            before = frozenset(ctx.cache)
+            hits = list(fn(ctx, params))
+            seen.append((family_of[name], before, frozenset(ctx.cache)))
+            return hits
+
+        return check
+
+    for name, check in list(checks.REGISTRY.items()):
+        monkeypatch.setitem(
+            checks.REGISTRY, name, checks.Check(spy(name, check.fn), check.load_params)
+        )
+    files = [
+        load_text(SourceFile(p.name, None, ()), p.read_text())
+        for p in sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+    ]
+    run(files, default_config(), rules, today=DAY)
+    assert [family for family, *_ in seen] == sorted(family for family, *_ in seen)
+    previous_family, previous_keys = None, frozenset()
+    for family, before, after in seen:
+        assert before == (previous_keys if family == previous_family else frozenset())
+        previous_family, previous_keys = family, after
+    # the families that cache facts did (else the test above proves nothing)
+    assert {family for family, _, after in seen if after} == {"NL0", "NL1", "NL2", "NL3", "NL4"}

@@ -60,6 +60,30 @@ def test_every_family_is_computed_once_whatever_the_processes(
     assert os.getpid() == here
 
 
+def test_files_and_refs_come_back_as_the_parents_own_objects() -> None:
+    """run_groups sends a SourceFile or an ObjectRef it was given as its index: what a child
+    computed holds the parent's objects themselves; others travel as values."""
+    import os
+
+    from netlint.model import ObjectRef, SourceFile
+
+    files = [SourceFile("a.yaml", None, ()), SourceFile("b.yaml", None, ())]
+    refs = [ObjectRef("v1", "ConfigMap", "n", "c"), ObjectRef("v1", "Service", None, "s")]
+    other = ObjectRef("v1", "Secret", None, "x")
+    here = os.getpid()
+
+    def work(i: int) -> tuple[int, SourceFile, ObjectRef, ObjectRef]:
+        return os.getpid(), files[i], refs[1 - i], other
+
+    out = parallel.run_groups(2, work, ["A", "B"], 2, files, refs)
+    assert [pid == here for pid, *_ in out] == [True, False]  # B was computed in the child
+    assert [(f is files[i], r is refs[1 - i]) for i, (_, f, r, _) in enumerate(out)] == [
+        (True, True),
+        (True, True),
+    ]
+    assert out[1][3] == other and out[1][3] is not other
+
+
 def test_examples_give_the_same_report_in_every_format(tmp_path: Path) -> None:
     serial = _all_formats([str(ROOT / "examples")], ROOT, 1)
     assert "NL101" in serial["json"] and "NL401" in serial["json"]

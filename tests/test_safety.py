@@ -363,7 +363,7 @@ _REVIEWED = {
     "netlint/cache.py:18: import marshal",
     "netlint/cache.py:77: marshal.loads()",
     "netlint/parallel.py:23: import pickle",
-    "netlint/parallel.py:242: pickle.loads()",
+    "netlint/parallel.py:255: pickle.loads()",
 }
 
 

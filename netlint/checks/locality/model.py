@@ -15,7 +15,7 @@ PinKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pin:
     """One value that places something somewhere: a region, zone, location or host name."""
 
