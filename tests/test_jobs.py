@@ -84,6 +84,17 @@ def test_files_and_refs_come_back_as_the_parents_own_objects() -> None:
     assert out[1][3] == other and out[1][3] is not other
 
 
+def test_a_span_pickles_as_its_four_ints() -> None:
+    import pickle
+
+    from netlint.model import Span
+
+    span = Span(3, 5, 4, 1)
+    assert span.__reduce__() == (Span, (3, 5, 4, 1))
+    back = pickle.loads(pickle.dumps([span, span], pickle.HIGHEST_PROTOCOL))
+    assert back == [span, span] and type(back[0]) is Span and back[0] is back[1]
+
+
 def test_examples_give_the_same_report_in_every_format(tmp_path: Path) -> None:
     serial = _all_formats([str(ROOT / "examples")], ROOT, 1)
     assert "NL101" in serial["json"] and "NL401" in serial["json"]
