@@ -48,6 +48,9 @@ _HELM_ONLY = re.compile(
 
 _intern = sys.intern
 _INTERN_UP_TO = 32
+# whether plain files are built from the parser's events (netlint/events.py); tests turn it off
+# to compare with the node walk
+EVENTS = True
 _KNOWN_VALUES = 1 << 16  # the resolver's memo of tags by text (_loader_class)
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -248,6 +251,20 @@ def load_text(
         and not has_line_start(composed, "%")
         and not _odd_breaks(composed)  # every line break is `\n` or `\r\n`
     )
+    if lazy and not has_braces:
+        # the documents straight from the parser's events, when the file is usual enough
+        from netlint.events import documents
+
+        built = (
+            documents(out.file, composed, limits.max_depth, limits.max_documents_per_file)
+            if EVENTS
+            else None
+        )
+        if built is not None:
+            out.documents = built
+            if "# Source:" in text:
+                _attach_sources(out, text)
+            return out
     with _fast_nodes():
         while True:
             try:
@@ -1125,8 +1142,12 @@ class _Capture(_Builder):
 
 
 def scalar_value(node: ScalarNode) -> Any:
-    tag = node.ctag.suffix  # `node.tag` formats a string through a Tag object on every call
-    value: str = node.value
+    # `node.tag` formats a string through a Tag object on every call
+    return _scalar_of(node.ctag.suffix, node.value)
+
+
+def _scalar_of(tag: str, value: str) -> Any:
+    """The data of a scalar of that tag (netlint/events.py has the tag but no node)."""
     if tag == _STR:
         return value
     if tag == _INT:

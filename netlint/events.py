@@ -1,0 +1,282 @@
+"""A plain file's documents built straight from the parser's events, without node trees.
+
+The usual load (netlint/load.py) has libyaml's C composer build a node tree per document,
+calling back into Python twice per node (the node class, the resolver), and then walks the
+tree to build the data and record every node's position (`load._Capture`, netlint/marks.py).
+For most files of a big run the tree is thrown away at once. Here the same data and the same
+positions come from the event stream: one Python step per event, no node objects, no second
+walk (on the synthetic 10k objects of benchmarks/: about 0.55 s against 0.85 s).
+
+Only files where the result is certain to be the usual one take this way (`load.load_text`
+decides: no alias, no directive, no template braces, ordinary line breaks, trees not kept),
+and only documents whose every key is an implicitly typed string. Anything else, anywhere in
+the file (a tag, an anchor, a merge or duplicate key, a key that is not a string, deep
+nesting, a List, a document that starts on its `---` line, too many documents, a syntax
+error), makes `documents` return None having changed nothing: the caller then loads the file
+the usual way, which reports what it found. tests/test_events.py compares both ways on every
+corpus and YAML-test-suite file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from netlint.marks import Marks
+from netlint.model import Document, SourceFile
+
+_intern = sys.intern
+
+
+# The parser makes an event object per event through the classes its module names; these take
+# their arguments as `args` in C (an exception's constructor), where ruamel's event classes run
+# a Python `__init__` with keyword defaults. They exist only while `documents` parses (`_swap`).
+# The arguments, as the parser passes them (ruamel.yaml.clib, `_event_to_object`):
+#   scalar: anchor, tag, (plain implicit, quoted implicit), value, start, end, style
+#   mapping or sequence start: anchor, tag, implicit, start, end, flow style
+#   mapping or sequence end: start, end
+class _Scalar(BaseException):
+    __slots__ = ()
+
+
+class _MappingStart(BaseException):
+    __slots__ = ()
+
+
+class _SequenceStart(BaseException):
+    __slots__ = ()
+
+
+class _MappingEnd(BaseException):
+    __slots__ = ()
+
+
+class _SequenceEnd(BaseException):
+    __slots__ = ()
+
+
+_EVENT_CLASSES = (
+    ("ScalarEvent", _Scalar),
+    ("MappingStartEvent", _MappingStart),
+    ("SequenceStartEvent", _SequenceStart),
+    ("MappingEndEvent", _MappingEnd),
+    ("SequenceEndEvent", _SequenceEnd),
+)
+
+
+class _Unusual(Exception):
+    """Something the usual load must handle: `documents` gives up on the file."""
+
+
+@contextlib.contextmanager
+def _swap(module: Any) -> Iterator[None]:
+    saved = [(name, getattr(module, name)) for name, _ in _EVENT_CLASSES]
+    for name, cls in _EVENT_CLASSES:
+        setattr(module, name, cls)
+    try:
+        yield
+    finally:
+        for name, cls in saved:
+            setattr(module, name, cls)
+
+
+# the tag of short implicitly typed scalars by their text, as the loader's `resolve` gives it
+# (keys and values repeat across documents); for the loader class whose str tag it was made with
+_TAGS: dict[str, Any] = {}
+_TAGS_FOR: list[Any] = [None]
+
+
+class _Walk:
+    """One file's events -> data and cells, as `load._Capture` builds them from nodes: the same
+    data (short strings interned), the same cells in the same order."""
+
+    def __init__(self, loader: Any, max_depth: int) -> None:
+        from ruamel.yaml.nodes import ScalarNode
+
+        from netlint.load import _INTERN_UP_TO, _KNOWN_VALUES, _str_tag
+
+        self.get = loader.get_event
+        self.resolve = loader.resolve
+        self.max_depth = max_depth
+        self.str_tag = _str_tag()
+        if _TAGS_FOR[0] is not self.str_tag:
+            _TAGS.clear()
+            _TAGS_FOR[0] = self.str_tag
+        self.short = _INTERN_UP_TO
+        self.known = _KNOWN_VALUES
+        self.cells: list[int] = []
+        # the resolver's node class argument: a scalar's tag depends on it being a scalar only
+        self.scalar_kind = ScalarNode
+
+    def tag(self, value: str, implicit: tuple[bool, bool]) -> Any:
+        """The tag the composer would give a plain scalar of this text."""
+        found = _TAGS.get(value)
+        if found is None:
+            found = self.resolve(self.scalar_kind, value, implicit)
+            if len(value) <= self.short and len(_TAGS) < self.known:
+                _TAGS[value] = found
+        return found
+
+    def scalar(self, args: tuple[Any, ...]) -> Any:
+        """A scalar's data (`load._Builder._leaf`), its cells written."""
+        anchor, tag, implicit, value, start, end, _ = args
+        if anchor is not None or tag is not None:
+            raise _Unusual  # an anchor, an explicit tag (`!!int`, `!`, custom)
+        self.cells += (start.line, start.column, end.line, end.column, 8)
+        if implicit[0]:
+            found = _TAGS.get(value) or self.tag(value, implicit)
+            if found is not self.str_tag:
+                from netlint.load import _scalar_of
+
+                value = _scalar_of(found.suffix, value)
+                if type(value) is not str:
+                    return value
+        return _intern(value) if len(value) <= self.short else value
+
+    def collection(self, event: BaseException, depth: int) -> Any:
+        """A mapping or sequence whose start event is `event`, up to its end event."""
+        if depth > self.max_depth:
+            raise _Unusual
+        anchor, tag, _, start, _, flow = event.args
+        if anchor is not None or tag is not None:
+            raise _Unusual
+        cells = self.cells
+        at = len(cells)
+        cells += (start.line, start.column, 0, 0, 0)
+        get = self.get
+        last = -1
+        child = depth + 1
+        data: Any
+        if type(event) is _MappingStart:
+            data = {}
+            kind = 1
+            str_tag = self.str_tag
+            short = self.short
+            while True:
+                item = get()
+                cls = type(item)
+                if cls is _MappingEnd:
+                    break
+                if cls is not _Scalar:
+                    raise _Unusual  # a complex key or an alias
+                # a key: an implicitly typed string other than `<<`, as in
+                # `load._Capture._walk_mapping`; else the usual load decides
+                anchor, tag, implicit, value, start, end, _ = item.args
+                if anchor is not None or tag is not None or value == "<<":
+                    raise _Unusual
+                if implicit[0] and (_TAGS.get(value) or self.tag(value, implicit)) is not str_tag:
+                    raise _Unusual
+                key = _intern(value)
+                if key in data:
+                    raise _Unusual  # a duplicate key: the usual load reports it
+                cells += (start.line, start.column, end.line, end.column, 8)
+                last = len(cells)
+                item = get()
+                cls = type(item)
+                if cls is _Scalar:  # inlined `scalar`, the common case
+                    anchor, tag, implicit, value, start, end, _ = item.args
+                    if anchor is not None or tag is not None:
+                        raise _Unusual
+                    cells += (start.line, start.column, end.line, end.column, 8)
+                    if implicit[0]:
+                        found = _TAGS.get(value) or self.tag(value, implicit)
+                        if found is not str_tag:
+                            from netlint.load import _scalar_of
+
+                            value = _scalar_of(found.suffix, value)
+                            if type(value) is not str:
+                                data[key] = value
+                                continue
+                    data[key] = _intern(value) if len(value) <= short else value
+                elif cls is _MappingStart or cls is _SequenceStart:
+                    data[key] = self.collection(item, child)
+                else:
+                    raise _Unusual  # an alias
+        else:
+            data = []
+            kind = 2
+            append = data.append
+            while True:
+                item = get()
+                cls = type(item)
+                if cls is _SequenceEnd:
+                    break
+                last = len(cells)
+                if cls is _Scalar:
+                    append(self.scalar(item.args))
+                elif cls is _MappingStart or cls is _SequenceStart:
+                    append(self.collection(item, child))
+                else:
+                    raise _Unusual  # an alias
+        if flow:
+            kind |= 4
+        if last < 0 or flow:
+            end = item.args[1]
+            cells[at + 2] = end.line
+            cells[at + 3] = end.column
+        else:  # a block collection ends where its last child ends (load.node_span)
+            cells[at + 2] = cells[last + 2]
+            cells[at + 3] = cells[last + 3]
+        cells[at + 4] = (len(cells) - at) // 5 << 3 | kind
+        return data
+
+
+def documents(
+    file: SourceFile, composed: str, max_depth: int, max_documents: int
+) -> list[Document] | None:
+    """The documents of `composed` (the text as the composer reads it, load.load_text), each
+    with its positions and a `load._Tree` to compose it again; None when the file is not for
+    this way (see the module's docstring), with nothing changed."""
+    from netlint.load import _composer_module, _loader_class, _release, _Tree
+
+    module = _composer_module()
+    if module is None:
+        return None
+    try:
+        loader = _loader_class()(composed)
+    except UnicodeEncodeError:
+        return None
+    out: list[Document] = []
+    try:
+        with _swap(module):
+            walk = _Walk(loader, max_depth)
+            get = walk.get
+            get()  # the stream's start
+            while True:
+                event = get()
+                if type(event).__name__ == "StreamEndEvent":
+                    return out
+                # a document's start event; then its root node's events, then its end event
+                root = get()
+                walk.cells = []
+                cls = type(root)
+                if cls is _Scalar:
+                    _, tag, _, value, start, _, _ = root.args
+                    data = walk.scalar(root.args)
+                    if data is None and tag is None and value in ("", "~", "null"):
+                        get()  # an empty document (load._is_empty): not one
+                        continue
+                elif cls is _MappingStart or cls is _SequenceStart:
+                    start = root.args[3]
+                    data = walk.collection(root, 0)
+                else:
+                    raise _Unusual
+                get()  # the document's end
+                if len(out) >= max_documents:
+                    raise _Unusual
+                if isinstance(data, dict) and str(data.get("kind", "")).endswith("List"):
+                    raise _Unusual  # a List keeps its tree (load._forget)
+                offset = start.index
+                line_start = composed.rfind("\n", 0, offset) + 1
+                if composed.startswith("---", line_start) or composed[line_start:offset].strip():
+                    raise _Unusual  # starts on its `---` line: it keeps its tree
+                tree = _Tree(composed, start.line, line_start, Marks(walk.cells))
+                out.append(Document(file, len(out), tree, data))
+    except Exception:  # _Unusual, a syntax error, anything: the usual load decides
+        return None
+    finally:
+        with contextlib.suppress(Exception):
+            loader.dispose()
+        _release(loader)

@@ -1,0 +1,162 @@
+"""netlint/events.py: a file built from the parser's events is the file the node walk builds,
+document for document: the same data (types included), the same cells, the same tree fields,
+the same problems. A file the events cannot build exactly is left to the node walk."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from perf_support import suite_texts, yaml_texts
+
+from netlint import events, load
+from netlint.load import LoadedFile, _Tree, load_text
+from netlint.model import Lines, SourceFile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _canon(value: Any) -> Any:
+    """`value` with every type spelled out and mapping order kept (1, 1.0 and True differ)."""
+    if isinstance(value, dict):
+        return ("dict", [(_canon(k), _canon(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_canon(v) for v in value])
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+def _shape(loaded: LoadedFile) -> list[Any]:
+    docs = []
+    for doc in loaded.documents:
+        tree = doc.tree
+        if isinstance(tree, _Tree):
+            marks = None if tree.marks is None else (tree.marks.cells.typecode, tree.marks.cells)
+            where: Any = ("tree", tree.line0, tree.start, tree.text, marks)
+        else:
+            where = ("node", doc.node.start_mark.line)
+        docs.append(
+            (doc.index, doc.file is loaded.file, where, _canon(doc.data), doc.source_template)
+        )
+    return [docs, loaded.problems, loaded.sources, loaded.file.path]
+
+
+def _both(name: str, text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Load `text` both ways and compare; whether the events built it."""
+    built: list[bool] = []
+    real = events.documents
+
+    def spy(*args: Any) -> Any:
+        out = real(*args)
+        built.append(out is not None)
+        return out
+
+    monkeypatch.setattr(events, "documents", spy)
+    file = SourceFile(name, None, Lines(text))
+    monkeypatch.setattr(load, "EVENTS", True)
+    fast = load_text(file, text, keep_nodes=False)
+    monkeypatch.setattr(load, "EVENTS", False)
+    slow = load_text(file, text, keep_nodes=False)
+    assert _shape(fast) == _shape(slow), name
+    assert len(built) <= 1
+    return built == [True]
+
+
+SHAPES = [
+    # (text, built from events)
+    ("a: 1\nb: [1, 2.5, true, null, ~, '', x]\nc: {d: e}\n", True),
+    ("---\nkind: A\n---\n---\nkind: B\nlist:\n- a\n- - b\n  - {}\n- []\n", True),
+    ("x: 0x1F\ny: 0o17\nz: 1_000\nw: .inf\nv: -.inf\nu: .nan\nt: 2001-12-14\ns: Yes\n", True),
+    ("\"quoted\": \"1\"\n'single': 'true'\nblock: |\n  text\nfolded: >\n  more\n", True),
+    ("plain text document\n", True),
+    ("", True),
+    ("# only a comment\n", True),
+    ("a: b\r\nc:\r\n  - d\r\n", True),
+    ("k: " + "v" * 200 + "\n", True),
+    ("kind: A\n...\n---\nkind: B\n", True),
+    # left to the node walk
+    ("a: !!str 1\n", False),
+    ("a: &x 1\nb: 2\n", False),
+    ("<<: {a: 1}\nb: 2\n", False),
+    ("a: 1\na: 2\n", False),
+    ("1: a\n", False),
+    ("true: a\n", False),
+    ("? [a]\n: b\n", False),
+    ("--- {a: 1}\n", False),
+    ("--- !tag\na: 1\n", False),
+    ("apiVersion: v1\nkind: List\nitems:\n- kind: A\n", False),
+    ("a: [\n---\nkind: K\n", False),
+    ("a: b\n  c: d\n", False),
+    ("a: &x [1]\nb: x\n", False),
+]
+
+
+@pytest.mark.parametrize(("text", "built"), SHAPES)
+def test_shapes(text: str, built: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _both("a.yaml", text, monkeypatch) is built
+
+
+def test_nesting_past_the_limit_is_left_to_the_node_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    limits = load.Limits(max_depth=3)
+    text = "a:\n  b:\n    c:\n      d:\n        e: 1\n"
+    assert events.documents(SourceFile("a.yaml", None), text, 3, 10) is None
+    assert events.documents(SourceFile("a.yaml", None), text, 4, 10) is not None
+    loaded = load_text(SourceFile("a.yaml", None, Lines(text)), text, limits, keep_nodes=False)
+    assert [(p.code, p.span.line) for p in loaded.problems] == [("limit", 5)]
+
+
+def test_too_many_documents_are_left_to_the_node_walk() -> None:
+    text = "a: 1\n---\nb: 2\n---\nc: 3\n"
+    assert events.documents(SourceFile("a.yaml", None), text, 10, 2) is None
+    docs = events.documents(SourceFile("a.yaml", None), text, 10, 3)
+    assert docs is not None and [d.data for d in docs] == [{"a": 1}, {"b": 2}, {"c": 3}]
+
+
+def test_the_parsers_event_classes_are_back_after_a_parse() -> None:
+    import _ruamel_yaml  # type: ignore[import-not-found]
+
+    before = {name: getattr(_ruamel_yaml, name) for name, _ in events._EVENT_CLASSES}
+    assert events.documents(SourceFile("a.yaml", None), "a: [1, {b: c}]\n", 10, 10) is not None
+    assert events.documents(SourceFile("a.yaml", None), "a: !!int 1\n", 10, 10) is None
+    assert events.documents(SourceFile("a.yaml", None), "a: [\n", 10, 10) is None
+    assert {name: getattr(_ruamel_yaml, name) for name, _ in events._EVENT_CLASSES} == before
+    assert before["ScalarEvent"].__module__.startswith("ruamel.yaml")
+
+
+@pytest.mark.parametrize("folder", ["examples", "tests/fixtures", "rules"])
+def test_project_files(folder: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = yaml_texts(ROOT / folder)
+    built = sum(_both(name, text, monkeypatch) for name, text in texts)
+    # most files are built from events; the count moves with the fixtures
+    assert 0 < built <= len(texts)
+
+
+def test_the_benchmark_corpus_is_built_from_events(
+    tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generator = shared_dir / "bench" / "gen_corpus.py"
+    if not generator.is_file():
+        pytest.skip(f"{generator} is absent")
+    subprocess.run([sys.executable, str(generator), str(tmp_path), "4", "21"], check=True)
+    texts = yaml_texts(tmp_path)
+    assert len(texts) == 4
+    assert [_both(name, text, monkeypatch) for name, text in texts] == [True] * 4
+
+
+@pytest.mark.slow
+def test_the_corpus(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = yaml_texts(corpus_dir)
+    # of the 380 files, 333 are built from events; the rest hold tags, anchors, templates, ...
+    assert (sum(_both(name, text, monkeypatch) for name, text in texts), len(texts)) == (333, 380)
+
+
+@pytest.mark.slow
+def test_the_yaml_test_suite(shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = suite_texts(shared_dir)
+    # the suite is made of unusual YAML: 171 of its 402 texts are built from events
+    assert (sum(_both(name, text, monkeypatch) for name, text in texts), len(texts)) == (171, 402)
