@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from netlint.render import RenderSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_KEPT: list[object] = []  # run_check's last report (see there)
 
 FORMATS = ("text", "json", "sarif", "github")
 FAIL_ON = ("error", "warning", "note", "never")
@@ -180,6 +181,9 @@ def run_check(opts: CheckOptions) -> int:
     finally:
         if progress is not None:
             progress.close()
+    # the run's objects are left to the end of the process (cli._exit_now), not freed one by
+    # one when this function returns: the last report is kept here
+    _KEPT[:] = [report]
     # The run's objects live until the process ends: keep the cyclic collector from scanning
     # them again and again while the report is written (a third of a big run's time otherwise)
     import gc

@@ -184,3 +184,26 @@ def test_each_family_starts_with_an_empty_cache(monkeypatch):
         previous_family, previous_keys = family, after
     # the families that cache facts did (else the test above proves nothing)
     assert {family for family, _, after in seen if after} == {"NL0", "NL1", "NL2", "NL3", "NL4"}
+
+
+def test_the_report_keeps_the_loaded_files_and_the_command_keeps_its_report(tmp_path: Path):
+    """The run's documents are freed with the report, not when lint() returns: the CLI keeps
+    its last report until the process ends (checkrun._KEPT), so nothing is freed object by
+    object before the process exits."""
+    from netlint import checkrun
+    from netlint.checkrun import CheckOptions, run_check
+
+    (tmp_path / "a.yaml").write_text(SC)
+    (tmp_path / "b.yaml").write_text(STS)
+    report = lint([str(tmp_path)], cwd=tmp_path, today=DAY)
+    (loaded_files,) = report.inputs
+    assert [lf.file.path for lf in loaded_files] == report.files == ["a.yaml", "b.yaml"]
+    assert [d.data["kind"] for lf in loaded_files for d in lf.documents] == [
+        "StorageClass",
+        "StatefulSet",
+    ]
+    out = tmp_path / "out.json"
+    code = run_check(CheckOptions(paths=(str(tmp_path / "a.yaml"),), fmt="json", output=out))
+    assert code == 0
+    (kept,) = checkrun._KEPT
+    assert kept.files == [str(tmp_path / "a.yaml")] and kept.findings == []

@@ -127,8 +127,9 @@ def test_files_with_other_line_breaks_keep_their_trees(brk: str) -> None:
 
 def test_a_run_leaves_no_document_behind() -> None:
     """With the collector paused (api.lint pauses it), what the run loaded is freed by
-    reference counting alone once the report is all that is left: no reference cycle keeps a
-    file's data and node trees (the report of a big run is then written in the same memory)."""
+    reference counting alone: the report keeps the loaded files (`Report.inputs`, so that the
+    CLI need not free them before it writes the report), and once the report is dropped no
+    reference cycle keeps a file's data, node trees or the rules' context."""
     import subprocess
     import sys
 
@@ -137,11 +138,14 @@ def test_a_run_leaves_no_document_behind() -> None:
         "from netlint.api import lint\n"
         "gc.disable()\n"
         "report = lint(['examples'])\n"
-        "names = ('Document', 'LoadedFile', 'MappingNode', '_Builder')\n"
-        "left = sorted({type(o).__name__ for o in gc.get_objects()} & set(names))\n"
-        "print(len(report.findings), left)\n"
+        "names = ('Document', 'LoadedFile', 'MappingNode', '_Builder', 'RunContext')\n"
+        "def left():\n"
+        "    return sorted({type(o).__name__ for o in gc.get_objects()} & set(names))\n"
+        "print(len(report.findings), left())\n"
+        "del report\n"
+        "print(left())\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
-    assert proc.stdout == "4 []\n", proc.stderr
+    assert proc.stdout == "4 ['Document', 'LoadedFile']\n[]\n", proc.stderr
