@@ -82,9 +82,11 @@ def _swap(module: Any) -> Iterator[None]:
             setattr(module, name, cls)
 
 
-# the tag of short implicitly typed scalars by their text, as the loader's `resolve` gives it
-# (keys and values repeat across documents); for the loader class whose str tag it was made with
+# Short plain scalars by their text (keys and values repeat across documents): the tag the
+# loader's `resolve` gives them, and for those it types as strings the interned text itself,
+# so that one lookup answers both; for the loader class whose str tag they were made with.
 _TAGS: dict[str, Any] = {}
+_STRS: dict[str, str] = {}
 _TAGS_FOR: list[Any] = [None]
 
 
@@ -103,6 +105,7 @@ class _Walk:
         self.str_tag = _str_tag()
         if _TAGS_FOR[0] is not self.str_tag:
             _TAGS.clear()
+            _STRS.clear()
             _TAGS_FOR[0] = self.str_tag
         self.short = _INTERN_UP_TO
         self.known = _KNOWN_VALUES
@@ -110,29 +113,52 @@ class _Walk:
         # the resolver's node class argument: a scalar's tag depends on it being a scalar only
         self.scalar_kind = ScalarNode
 
-    def tag(self, value: str, implicit: tuple[bool, bool]) -> Any:
-        """The tag the composer would give a plain scalar of this text."""
+    def plain(self, value: str, implicit: tuple[bool, bool]) -> Any:
+        """The data of a plain scalar that `_STRS` does not hold (`load._Builder._leaf`)."""
+        found = _TAGS.get(value)
+        short = len(value) <= self.short
+        if found is None:
+            found = self.resolve(self.scalar_kind, value, implicit)
+            if short and len(_TAGS) < self.known:
+                _TAGS[value] = found
+        if found is self.str_tag:
+            if not short:
+                return value
+            value = _intern(value)
+            if len(_STRS) < self.known:
+                _STRS[value] = value
+            return value
+        from netlint.load import _scalar_of
+
+        typed = _scalar_of(found.suffix, value)
+        if type(typed) is str and short:
+            return _intern(typed)
+        return typed
+
+    def key(self, value: str, implicit: tuple[bool, bool]) -> str:
+        """A plain key that `_STRS` does not hold: an implicitly typed string (never `<<`, the
+        merge key), else the file is unusual (`load._Capture._walk_mapping` stops there)."""
         found = _TAGS.get(value)
         if found is None:
             found = self.resolve(self.scalar_kind, value, implicit)
             if len(value) <= self.short and len(_TAGS) < self.known:
                 _TAGS[value] = found
-        return found
+        if found is not self.str_tag:
+            raise _Unusual
+        key = _intern(value)
+        if len(value) <= self.short and len(_STRS) < self.known:
+            _STRS[key] = key
+        return key
 
     def scalar(self, args: tuple[Any, ...]) -> Any:
-        """A scalar's data (`load._Builder._leaf`), its cells written."""
+        """A scalar's data, its cells written."""
         anchor, tag, implicit, value, start, end, _ = args
         if anchor is not None or tag is not None:
             raise _Unusual  # an anchor, an explicit tag (`!!int`, `!`, custom)
         self.cells += (start.line, start.column, end.line, end.column, 8)
         if implicit[0]:
-            found = _TAGS.get(value) or self.tag(value, implicit)
-            if found is not self.str_tag:
-                from netlint.load import _scalar_of
-
-                value = _scalar_of(found.suffix, value)
-                if type(value) is not str:
-                    return value
+            found = _STRS.get(value)
+            return found if found is not None else self.plain(value, implicit)
         return _intern(value) if len(value) <= self.short else value
 
     def collection(self, event: BaseException, depth: int) -> Any:
@@ -152,7 +178,6 @@ class _Walk:
         if type(event) is _MappingStart:
             data = {}
             kind = 1
-            str_tag = self.str_tag
             short = self.short
             while True:
                 item = get()
@@ -161,14 +186,15 @@ class _Walk:
                     break
                 if cls is not _Scalar:
                     raise _Unusual  # a complex key or an alias
-                # a key: an implicitly typed string other than `<<`, as in
-                # `load._Capture._walk_mapping`; else the usual load decides
                 anchor, tag, implicit, value, start, end, _ = item.args
-                if anchor is not None or tag is not None or value == "<<":
+                if anchor is not None or tag is not None:
                     raise _Unusual
-                if implicit[0] and (_TAGS.get(value) or self.tag(value, implicit)) is not str_tag:
-                    raise _Unusual
-                key = _intern(value)
+                if implicit[0]:
+                    key = _STRS.get(value) or self.key(value, implicit)
+                elif value == "<<":
+                    raise _Unusual  # as `load._Capture._walk_mapping`, quoted or not
+                else:
+                    key = _intern(value)
                 if key in data:
                     raise _Unusual  # a duplicate key: the usual load reports it
                 cells += (start.line, start.column, end.line, end.column, 8)
@@ -181,15 +207,10 @@ class _Walk:
                         raise _Unusual
                     cells += (start.line, start.column, end.line, end.column, 8)
                     if implicit[0]:
-                        found = _TAGS.get(value) or self.tag(value, implicit)
-                        if found is not str_tag:
-                            from netlint.load import _scalar_of
-
-                            value = _scalar_of(found.suffix, value)
-                            if type(value) is not str:
-                                data[key] = value
-                                continue
-                    data[key] = _intern(value) if len(value) <= short else value
+                        found = _STRS.get(value)
+                        data[key] = found if found is not None else self.plain(value, implicit)
+                    else:
+                        data[key] = _intern(value) if len(value) <= short else value
                 elif cls is _MappingStart or cls is _SequenceStart:
                     data[key] = self.collection(item, child)
                 else:

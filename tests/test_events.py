@@ -79,6 +79,10 @@ SHAPES = [
     ("a: b\r\nc:\r\n  - d\r\n", True),
     ("k: " + "v" * 200 + "\n", True),
     ("kind: A\n...\n---\nkind: B\n", True),
+    # one text typed by where it stands: plain, quoted, as a key, as a value (the caches of
+    # texts must not carry a type from one to the other)
+    ("'1': 1\n'true': true\nx: 'true'\ny: [true, 'true', 1, '1']\nz: {'null': null}\n", True),
+    ("a: x\nx: a\n'a': b\n", False),  # a duplicate key, quoted the second time
     # left to the node walk
     ("a: !!str 1\n", False),
     ("a: &x 1\nb: 2\n", False),
