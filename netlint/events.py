@@ -87,7 +87,11 @@ def _swap(module: Any) -> Iterator[None]:
 # so that one lookup answers both; for the loader class whose str tag they were made with.
 _TAGS: dict[str, Any] = {}
 _STRS: dict[str, str] = {}
+# and their data as a value: the interned text, or the int, bool or None it means (floats are
+# built each time: a shared NaN would compare equal to itself inside containers)
+_DATA: dict[str, Any] = {}
 _TAGS_FOR: list[Any] = [None]
+_NOTHING = object()
 
 
 class _Walk:
@@ -106,6 +110,7 @@ class _Walk:
         if _TAGS_FOR[0] is not self.str_tag:
             _TAGS.clear()
             _STRS.clear()
+            _DATA.clear()
             _TAGS_FOR[0] = self.str_tag
         self.short = _INTERN_UP_TO
         self.known = _KNOWN_VALUES
@@ -126,13 +131,16 @@ class _Walk:
                 return value
             value = _intern(value)
             if len(_STRS) < self.known:
-                _STRS[value] = value
+                _STRS[value] = _DATA[value] = value
             return value
         from netlint.load import _scalar_of
 
         typed = _scalar_of(found.suffix, value)
-        if type(typed) is str and short:
-            return _intern(typed)
+        if short:
+            if type(typed) is str:
+                typed = _intern(typed)
+            if type(typed) is not float and len(_DATA) < self.known:
+                _DATA[value] = typed
         return typed
 
     def key(self, value: str, implicit: tuple[bool, bool]) -> str:
@@ -147,7 +155,7 @@ class _Walk:
             raise _Unusual
         key = _intern(value)
         if len(value) <= self.short and len(_STRS) < self.known:
-            _STRS[key] = key
+            _STRS[key] = _DATA[key] = key
         return key
 
     def scalar(self, args: tuple[Any, ...]) -> Any:
@@ -157,8 +165,8 @@ class _Walk:
             raise _Unusual  # an anchor, an explicit tag (`!!int`, `!`, custom)
         self.cells += (start.line, start.column, end.line, end.column, 8)
         if implicit[0]:
-            found = _STRS.get(value)
-            return found if found is not None else self.plain(value, implicit)
+            found = _DATA.get(value, _NOTHING)
+            return found if found is not _NOTHING else self.plain(value, implicit)
         return _intern(value) if len(value) <= self.short else value
 
     def collection(self, event: BaseException, depth: int) -> Any:
@@ -207,8 +215,8 @@ class _Walk:
                         raise _Unusual
                     cells += (start.line, start.column, end.line, end.column, 8)
                     if implicit[0]:
-                        found = _STRS.get(value)
-                        data[key] = found if found is not None else self.plain(value, implicit)
+                        found = _DATA.get(value, _NOTHING)
+                        data[key] = found if found is not _NOTHING else self.plain(value, implicit)
                     else:
                         data[key] = _intern(value) if len(value) <= short else value
                 elif cls is _MappingStart or cls is _SequenceStart:
