@@ -5,7 +5,7 @@ calling back into Python twice per node (the node class, the resolver), and then
 tree to build the data and record every node's position (`load._Capture`, netlint/marks.py).
 For most files of a big run the tree is thrown away at once. Here the same data and the same
 positions come from the event stream: one Python step per event, no node objects, no second
-walk (on the synthetic 10k objects of benchmarks/: about 0.55 s against 0.85 s).
+walk (the synthetic 10k objects of benchmarks/ load in about 0.61 s against 0.82 s).
 
 Only files where the result is certain to be the usual one take this way (`load.load_text`
 decides: no alias, no directive, no template braces, ordinary line breaks, trees not kept),
