@@ -26,9 +26,9 @@ class Report:
     files: list[str]  # display paths of the files read
     errors: list[str] = field(default_factory=list)  # I/O problems: exit 2
     notices: list[str] = field(default_factory=list)  # skipped entries, said on stderr
-    # The loaded files, kept as long as the report: freed at the end of the run they would be
-    # freed object by object before the report is written (0.2 s at 100k objects), where the
-    # CLI leaves them to the end of the process (cli._exit_now)
+    # The loaded files, kept as long as the report. Freed when the run ends, they would go
+    # object by object before the report is written (0.2 s at 100k objects); kept, the CLI
+    # leaves them to the end of the process (cli._exit_now)
     inputs: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @property

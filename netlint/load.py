@@ -262,9 +262,7 @@ def load_text(
         )
         if built is not None:
             out.documents = built
-            if "# Source:" in text:
-                _attach_sources(out, text)
-            return out
+            return _finish(out, text, has_braces)
     with _fast_nodes():
         while True:
             try:
@@ -318,6 +316,11 @@ def load_text(
                 with contextlib.suppress(Exception):
                     loader.dispose()
                 _release(loader)
+    return _finish(out, text, has_braces)
+
+
+def _finish(out: LoadedFile, text: str, has_braces: bool) -> LoadedFile:
+    """What `load_text` does after parsing, whichever way it parsed."""
     if has_braces and any(p.code == SYNTAX for p in out.problems):
         _templates_behind_syntax_errors(out, text)
     if "# Source:" in text:
