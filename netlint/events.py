@@ -14,12 +14,14 @@ the file (a tag, an anchor, a merge or duplicate key, a key that is not a string
 nesting, a List, a document that starts on its `---` line, too many documents, a syntax
 error), makes `documents` return None having changed nothing: the caller then loads the file
 the usual way, which reports what it found. tests/test_events.py compares both ways on every
-corpus and YAML-test-suite file.
+corpus and YAML-test-suite file, and each process checks once that its ruamel.yaml.clib makes
+events as this module reads them (`usable`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -250,6 +252,47 @@ class _Walk:
             cells[at + 3] = cells[last + 3]
         cells[at + 4] = (len(cells) - at) // 5 << 3 | kind
         return data
+
+
+# a probe of every shape `_Walk` builds: block and flow collections, nesting, typed and quoted
+# scalars, two documents
+_PROBE = (
+    "a: 1\nb: [true, 'x', null, 2.5, 0x1F]\nc:\n  d: e\n  f:\n  - g\n  - {h: i}\n"
+    "---\n- j\n- k: ''\n"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def usable() -> bool:
+    """Whether this ruamel.yaml.clib makes its events as `_Walk` reads them (their classes
+    named in its module, their arguments in that order): the probe built from events must be
+    the probe the node walk builds, data and positions. Else every file takes the node walk."""
+    from netlint import load
+    from netlint.model import Lines
+
+    file = SourceFile("probe.yaml", None, Lines(_PROBE))
+    fast = documents(file, _PROBE, 10, 10)
+    saved = load.EVENTS
+    load.EVENTS = False
+    try:
+        slow = load.load_text(file, _PROBE, keep_nodes=False).documents
+    finally:
+        load.EVENTS = saved
+    return fast is not None and _facts(fast) == _facts(slow)
+
+
+def _facts(docs: list[Document]) -> list[tuple[Any, ...]]:
+    from netlint.load import _Tree
+
+    out: list[tuple[Any, ...]] = []
+    for doc in docs:
+        tree = doc.tree
+        if isinstance(tree, _Tree):
+            cells = None if tree.marks is None else list(tree.marks.cells)
+            out.append((doc.index, repr(doc.data), tree.line0, tree.start, cells))
+        else:
+            out.append((doc.index, repr(doc.data), None))
+    return out
 
 
 def documents(

@@ -253,11 +253,11 @@ def load_text(
     )
     if lazy and not has_braces:
         # the documents straight from the parser's events, when the file is usual enough
-        from netlint.events import documents
+        from netlint.events import documents, usable
 
         built = (
             documents(out.file, composed, limits.max_depth, limits.max_documents_per_file)
-            if EVENTS
+            if EVENTS and usable()
             else None
         )
         if built is not None:

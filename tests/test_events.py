@@ -48,6 +48,7 @@ def _shape(loaded: LoadedFile) -> list[Any]:
 
 def _both(name: str, text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Load `text` both ways and compare; whether the events built it."""
+    assert events.usable()  # its probe, before the spy counts calls
     built: list[bool] = []
     real = events.documents
 
@@ -164,3 +165,40 @@ def test_the_yaml_test_suite(shared_dir: Path, monkeypatch: pytest.MonkeyPatch) 
     texts = suite_texts(shared_dir)
     # the suite is made of unusual YAML: 171 of its 402 texts are built from events
     assert (sum(_both(name, text, monkeypatch) for name, text in texts), len(texts)) == (171, 402)
+
+
+def test_this_ruamel_makes_events_as_the_walk_reads_them() -> None:
+    assert events.usable() is True
+    docs = events.documents(SourceFile("p.yaml", None), events._PROBE, 10, 10)
+    assert docs is not None
+    assert [d.data for d in docs] == [
+        {"a": 1, "b": [True, "x", None, 2.5, 31], "c": {"d": "e", "f": ["g", {"h": "i"}]}},
+        ["j", {"k": ""}],
+    ]
+
+
+def test_events_read_otherwise_leave_every_file_to_the_node_walk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If the parser's events came with their arguments in another order (another
+    ruamel.yaml.clib), the probe differs from the node walk's: no file is built from events,
+    and every file still loads as before."""
+    calls: list[str] = []
+    real = events.documents
+
+    def counted(file: SourceFile, *args: Any) -> Any:
+        calls.append(file.path)
+        return real(file, *args)
+
+    monkeypatch.setattr(events, "documents", counted)
+    # a scalar's style where its value was: every string comes out as ''
+    monkeypatch.setattr(events._Walk, "scalar", lambda self, args: args[6])
+    events.usable.cache_clear()
+    try:
+        assert events.usable() is False
+        text = "a: [b, c]\n"
+        loaded = load_text(SourceFile("a.yaml", None, Lines(text)), text, keep_nodes=False)
+        assert [d.data for d in loaded.documents] == [{"a": ["b", "c"]}]
+        assert calls == ["probe.yaml"]  # the probe, once; then no file
+    finally:
+        events.usable.cache_clear()
