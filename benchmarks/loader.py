@@ -24,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import SHARED, generate
+from bench import SHARED, generate, manifest_files
 
 from netlint import events, load
 from netlint.load import LoadedFile, load_text
@@ -32,13 +32,13 @@ from netlint.model import Lines, SourceFile
 
 
 def texts_of(directory: Path) -> list[tuple[str, str]]:
+    """(path, text) of each file `netlint check DIR` reads that is UTF-8."""
     out = []
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
-            try:
-                out.append((path.name, path.read_bytes().decode("utf-8")))
-            except UnicodeDecodeError:
-                continue
+    for path in manifest_files(directory):
+        try:
+            out.append((str(path), path.read_bytes().decode("utf-8")))
+        except UnicodeDecodeError:
+            continue
     return out
 
 
@@ -54,15 +54,7 @@ def load_all(texts: list[tuple[str, str]], on: bool) -> list[LoadedFile]:
 
 
 def facts(loaded: list[LoadedFile]) -> list[Any]:
-    out = []
-    for lf in loaded:
-        for doc in lf.documents:
-            tree = doc.tree
-            marks = getattr(tree, "marks", None)
-            cells = None if marks is None else marks.cells.tobytes()
-            out.append((lf.file.path, doc.index, repr(doc.data), cells))
-        out.append(lf.problems)
-    return out
+    return [(lf.file.path, events.facts(lf.documents), lf.problems) for lf in loaded]
 
 
 def measure(label: str, texts: list[tuple[str, str]], runs: int) -> str:

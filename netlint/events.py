@@ -278,10 +278,12 @@ def usable() -> bool:
         slow = load.load_text(file, _PROBE, keep_nodes=False).documents
     finally:
         load.EVENTS = saved
-    return fast is not None and _facts(fast) == _facts(slow)
+    return fast is not None and facts(fast) == facts(slow)
 
 
-def _facts(docs: list[Document]) -> list[tuple[Any, ...]]:
+def facts(docs: list[Document]) -> list[tuple[Any, ...]]:
+    """What two loads of one text must agree on, per document: index, data (types spelled out
+    by repr), where its tree composes again, and its cells."""
     from netlint.load import _Tree
 
     out: list[tuple[Any, ...]] = []
