@@ -95,7 +95,7 @@ def _load_in_processes(
     import os
 
     from netlint.load import pack, unpack
-    from netlint.parallel import map_shares
+    from netlint.parallel import map_claimed
 
     here = os.getpid()
     done = 0
@@ -115,7 +115,13 @@ def _load_in_processes(
 
     out: list[LoadedFile] = []
     errors = list(errors)
-    for item, result in zip(items, map_shares(items, load, weights, jobs), strict=True):
+
+    def meanwhile() -> None:
+        # what the rules need, imported while the children load
+        import netlint.checks  # noqa: F401
+
+    results = map_claimed(items, load, weights, jobs, meanwhile)
+    for item, result in zip(items, results, strict=True):
         if result is None:
             result = load(item)
         if isinstance(result, str):

@@ -293,7 +293,7 @@ class Rendering:
     origin: str | None = None  # helm: the template (`# Source:`); kustomize: the base file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     name: str
@@ -315,6 +315,31 @@ class Finding:
     @property
     def suppressed(self) -> bool:
         return self.suppression is not None
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        # pickled (--jobs) as its fields, as Span is: the slotted dataclass's own
+        # __getstate__/__setstate__ pair costs more, and so does an unslotted one's copyreg
+        # path (5,028 findings: dumps 0.057 -> 0.035 s, loads 0.030 -> 0.024 s)
+        return (
+            Finding,
+            (
+                self.rule,
+                self.name,
+                self.severity,
+                self.message,
+                self.file,
+                self.span,
+                self.object,
+                self.source_template,
+                self.fingerprint,
+                self.path,
+                self.related,
+                self.fix,
+                self.edit,
+                self.suppression,
+                self.rendered,
+            ),
+        )
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file.path, self.span.line, self.span.column, self.rule, self.message)

@@ -2,10 +2,10 @@
 loading, so every process sees the whole run (all files, the one index of resources) without
 copying it.
 
-Loading (`map_shares`): the files are split into N shares of about equal size; N-1 forked
-children each load theirs and send it back pickled (a document travels as its data, its text and
-its recorded positions, netlint/marks.py: no node tree), while the parent loads the first share.
-The parent puts the files back in their order, so nothing downstream can tell.
+Loading (`map_claimed`): N processes (the parent and N-1 forked children) each take the next
+files left, the biggest first, until none is left; the children send theirs back pickled (a
+document travels as its data, its text and its recorded positions, netlint/marks.py: no node
+tree). The parent puts the files back in their order, so nothing downstream can tell.
 
 The rules run a family at a time (rules of a family share facts through `RunContext.cache`):
 each process starts with one of the costliest families and then takes the next family left
@@ -102,9 +102,10 @@ class _Unpickler(pickle.Unpickler):
         return self.files[pid] if pid >= 0 else self.refs[-1 - pid]
 
 
-def _fork(produce: Callable[[], bytes]) -> tuple[int, int]:
+def _fork(produce: Callable[[], bytes | memoryview]) -> tuple[int, int]:
     """A forked child that writes `produce()` to a pipe and leaves; (its pid, the read end)."""
     read_end, write_end = os.pipe()
+    _widen(write_end)
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running any cleanup
         status = 1
@@ -118,6 +119,21 @@ def _fork(produce: Callable[[], bytes]) -> tuple[int, int]:
             os._exit(status)
     os.close(write_end)
     return pid, read_end
+
+
+def _widen(fd: int) -> None:
+    """The pipe of `fd` given the biggest buffer an unprivileged process may ask for (Linux,
+    /proc/sys/fs/pipe-max-size: 1 MiB unless configured) where it can be had: a child's
+    megabytes then cross in a sixteenth of the context switches of the default 64 KiB."""
+    import contextlib
+    import fcntl
+
+    size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if size is None:  # pragma: no cover - not Linux
+        return
+    # over the limit, or a user's pipe quota spent: the default buffer
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, size, 1 << 20)
 
 
 def _collect(pid: int, read_end: int) -> tuple[int, bytes]:
@@ -203,58 +219,79 @@ def run_groups(
     return [results[i] for i in range(count)]
 
 
-# What sending its results costs a child, as a fraction of computing them: a loaded file is
-# pickled and written to the pipe in about 8% of the time it took to load (10k synthetic
-# objects: 0.056 s after 0.67 s of loading). The first share, computed in this process, is
-# that much bigger, so that it is done when the children's results arrive.
-SEND_COST = 0.08
+# Tokens of `map_claimed` (four bytes each) are written to a pipe before any process reads
+# one: at most this many, within the smallest pipe buffer Linux gives (one page: 4 KiB)
+_MAX_TOKENS = 1024
 
 
-def shares(weights: Sequence[int], jobs: int, send_cost: float = 0.0) -> list[list[int]]:
-    """Indexes into `weights` split into at most `jobs` shares of about equal cost (heaviest
-    first, each to the cheapest share), where an item costs its weight in the first share and
-    `1 + send_cost` times its weight in any other; every share keeps its indexes in order."""
-    buckets: list[list[int]] = [[] for _ in range(max(1, min(jobs, len(weights))))]
-    totals = [0.0] * len(buckets)
-    factors = [1.0] + [1.0 + send_cost] * (len(buckets) - 1)
-    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
-        # the share that would be done first with this item in it
-        after = [t + weights[i] * f for t, f in zip(totals, factors, strict=True)]
-        cheapest = after.index(min(after))
-        buckets[cheapest].append(i)
-        totals[cheapest] = after[cheapest]
-    return [sorted(b) for b in buckets if b]
+def claim_units(weights: Sequence[int]) -> list[list[int]]:
+    """Indexes into `weights` in the order processes claim them (`map_claimed`): the heaviest
+    first (ties in order), so that the last claimed are the lightest and no process is left
+    with a big item when the others are done; in consecutive runs of that order, at most
+    `_MAX_TOKENS` of them."""
+    order = sorted(range(len(weights)), key=lambda i: (-weights[i], i))
+    size = -(-len(order) // _MAX_TOKENS) or 1
+    return [order[k : k + size] for k in range(0, len(order), size)]
 
 
-def map_shares(
-    items: Sequence[T], work: Callable[[T], R], weights: Sequence[int], jobs: int
+def map_claimed(
+    items: Sequence[T],
+    work: Callable[[T], R],
+    weights: Sequence[int],
+    jobs: int,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
-    """`[work(x) for x in items]`, the items split into `jobs` shares by `weights`, each share
-    computed in its own process (the first in this one). `work` must not raise: it returns
-    what went wrong as a value, which must pickle, like its results. A share whose process
-    sends nothing back (it died, or its results would not pickle) is computed here instead:
-    the answer is always the serial one."""
-    parts = shares(weights, jobs, SEND_COST)
-    if len(parts) < 2 or not can_fork():
+    """`[work(x) for x in items]`, computed in `jobs` processes (this one and `jobs` - 1 forked
+    children) that each claim the next unit of items (`claim_units`) from a pipe as soon as
+    they are done with their last, until none is left: however the machine shares its cores
+    out, the processes are done together. A child pickles each result as it is computed
+    (one pickler: what several results share is sent once) and sends them all when no unit
+    is left. `meanwhile`, when given, is run here after the children start, before this
+    process claims its first unit: work that must be done here anyway.
+
+    `work` must not raise: it returns what went wrong as a value, which must pickle, like its
+    results. Whatever a child did not send back (it died, or a result would not pickle: it
+    then sends nothing) is computed here after the others: the answer is always the serial
+    one."""
+    units = claim_units(weights)
+    jobs = min(jobs, len(units))
+    if jobs < 2 or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return [work(x) for x in items]
-    children: list[tuple[int, int, list[int]]] = []
-    for part in parts[1:]:
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "wb") as pipe:  # at most 4 KiB: within the pipe's buffer
+        pipe.write(b"".join(k.to_bytes(4, "big") for k in range(len(units))))
 
-        def produce(part: list[int] = part) -> bytes:
-            return pickle.dumps([work(items[i]) for i in part], pickle.HIGHEST_PROTOCOL)
+    def claimed() -> Iterator[int]:
+        while token := os.read(read_end, 4):
+            yield from units[int.from_bytes(token, "big")]
 
-        children.append((*_fork(produce), part))
+    def produce() -> memoryview:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+        for i in claimed():
+            pickler.dump((i, work(items[i])))
+        return buffer.getbuffer()  # not copied: the child leaves once it is written
+
+    children = [_fork(produce) for _ in range(jobs - 1)]
     results: dict[int, R] = {}
     try:
-        for i in parts[0]:
+        if meanwhile is not None:
+            meanwhile()
+        for i in claimed():
             results[i] = work(items[i])
     finally:
-        for pid, read_end, part in children:
-            status, data = _collect(pid, read_end)
+        os.close(read_end)
+        for pid, child_end in children:
+            status, data = _collect(pid, child_end)
             if status == 0 and data:
-                results.update(zip(part, pickle.loads(data), strict=True))
-    for part in parts[1:]:
-        for i in part:
-            if i not in results:
-                results[i] = work(items[i])
+                buffer = io.BytesIO(data)
+                unpickler = pickle.Unpickler(buffer)
+                while buffer.tell() < len(data):
+                    i, result = unpickler.load()
+                    results[i] = result
+    for i in range(len(items)):
+        if i not in results:
+            results[i] = work(items[i])
     return [results[i] for i in range(len(items))]

@@ -95,6 +95,21 @@ def test_a_span_pickles_as_its_four_ints() -> None:
     assert back == [span, span] and type(back[0]) is Span and back[0] is back[1]
 
 
+def test_a_finding_pickles_as_its_fields() -> None:
+    import dataclasses
+    import pickle
+
+    finding = lint([str(ROOT / "examples")], cwd=ROOT, jobs=1).findings[0]
+    reduced = finding.__reduce__()
+    assert reduced == (
+        type(finding),
+        tuple(getattr(finding, f.name) for f in dataclasses.fields(finding)),
+    )
+    back = pickle.loads(pickle.dumps([finding, finding], pickle.HIGHEST_PROTOCOL))
+    assert back == [finding, finding] and type(back[0]) is type(finding) and back[0] is back[1]
+    assert not hasattr(finding, "__dict__")  # slotted
+
+
 def test_examples_give_the_same_report_in_every_format(tmp_path: Path) -> None:
     serial = _all_formats([str(ROOT / "examples")], ROOT, 1)
     assert "NL101" in serial["json"] and "NL401" in serial["json"]
@@ -136,17 +151,55 @@ def test_the_corpus_gives_the_same_report_in_every_format(corpus_dir: Path) -> N
     assert _all_formats([str(corpus_dir)], corpus_dir, 2) == serial
 
 
-def test_shares_balance_by_weight_and_keep_order() -> None:
-    assert parallel.shares([5, 1, 1, 3], 2) == [[0], [1, 2, 3]]
-    assert parallel.shares([4, 4, 2, 2, 1], 2) == [[0, 2, 4], [1, 3]]
-    assert parallel.shares([1, 1, 1], 5) == [[0], [1], [2]]
-    assert parallel.shares([7], 2) == [[0]]
-    assert parallel.shares([], 2) == []
-    # an item costs 1 + send_cost times its weight in a share other than the first
-    assert parallel.shares([476, 375, 73, 5, 73], 2) == [[0, 3], [1, 2, 4]]
-    assert parallel.shares([476, 375, 73, 5, 73], 2, 0.08) == [[0, 4], [1, 2, 3]]
-    assert [len(s) for s in parallel.shares([1] * 100, 2, 0.08)] == [52, 48]
-    assert [len(s) for s in parallel.shares([1] * 100, 3, 0.5)] == [43, 29, 28]
+def test_units_are_claimed_heaviest_first_in_runs_of_at_most_1024() -> None:
+    assert parallel.claim_units([5, 1, 1, 3]) == [[0], [3], [1], [2]]
+    assert parallel.claim_units([]) == []
+    assert parallel.claim_units([2, 2]) == [[0], [1]]  # ties in order
+    assert len(parallel.claim_units([1] * 1024)) == 1024
+    # past 1024 items, consecutive runs of that order: 2 per unit up to 2048, then 3
+    units = parallel.claim_units([*range(2048)])
+    assert len(units) == 1024 and units[0] == [2047, 2046] and units[-1] == [1, 0]
+    units = parallel.claim_units([*range(2050)])
+    assert len(units) == 684 and units[0] == [2049, 2048, 2047] and units[-1] == [0]
+    assert sorted(i for unit in units for i in unit) == list(range(2050))
+
+
+def test_map_claimed_computes_every_item_once_whatever_the_processes() -> None:
+    """Each process takes the next unit left; every item is computed exactly once, `meanwhile`
+    once in this process before it claims anything, and the answer is the serial one."""
+    import os
+
+    here = os.getpid()
+    read, write = os.pipe()
+    meanwhile: list[int] = []
+
+    def work(i: int) -> tuple[int, int]:
+        os.write(write, i.to_bytes(1, "big"))  # one record per computation, in any process
+        return i, i * i
+
+    for jobs in (1, 2, 3, 9):
+        meanwhile.clear()
+        out = parallel.map_claimed(
+            list(range(7)), work, [3, 1, 4, 1, 5, 9, 2], jobs, lambda: meanwhile.append(os.getpid())
+        )
+        assert out == [(i, i * i) for i in range(7)]
+        assert sorted(os.read(read, 64)) == list(range(7)), jobs
+        assert meanwhile == [here]
+    os.close(read)
+    os.close(write)
+
+
+def test_items_a_child_does_not_send_are_computed_here() -> None:
+    """A child whose result does not pickle sends nothing: what it claimed is computed here."""
+    import os
+
+    here = os.getpid()
+
+    def work(i: int) -> object:
+        # in a child, an item that does not pickle; here, its pid
+        return (lambda: i) if os.getpid() != here else (i, os.getpid())
+
+    assert parallel.map_claimed(list(range(5)), work, [1] * 5, 2) == [(i, here) for i in range(5)]
 
 
 def test_files_loaded_in_processes_are_the_files_loaded_here(
@@ -172,30 +225,71 @@ def test_files_loaded_in_processes_are_the_files_loaded_here(
     (tmp_path / "d.yaml").write_text("a: [\n")
     (tmp_path / "e.yaml").write_text(service.format(i=5))
     read = api.read_input
-    loads: list[tuple[int, str]] = []
+    loads: list[str] = []  # the files read in this process
+    in_child: list[str] = []  # those read in the child, in order, as it tells on a pipe
+    here = os.getpid()
+    signal_r, signal_w = os.pipe()
 
     def reading(path: Path, limit: int) -> bytes:
-        loads.append((os.getpid(), path.name))
+        if os.getpid() == here:
+            loads.append(path.name)
+        else:
+            os.write(signal_w, path.name.encode() + b"\n")
         if path.name == "e.yaml":
             raise PermissionError(13, "Permission denied")
         return read(path, limit)
 
+    real = parallel.map_claimed
+
+    def child_first(
+        items: list[object], work: object, weights: list[int], jobs: int, meanwhile: object
+    ) -> list[object]:
+        def wait() -> None:
+            # this process claims nothing before the child has read every file
+            told = b""
+            while told.count(b"\n") < len(items):
+                told += os.read(signal_r, 64)
+            in_child.extend(told.decode().split())
+
+        return real(items, work, weights, jobs, wait)  # type: ignore[arg-type]
+
     monkeypatch.setattr(api, "read_input", reading)
     serial = lint([str(tmp_path)], cwd=tmp_path, jobs=1)
     loads.clear()
+    monkeypatch.setattr(parallel, "map_claimed", child_first)
     both = lint([str(tmp_path)], cwd=tmp_path, jobs=2)
+    os.close(signal_r)
+    os.close(signal_w)
     assert both.files == serial.files == ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
     assert both.errors == serial.errors == ["e.yaml: cannot read: permission denied"]
     assert render_all(both, tmp_path) == render_all(serial, tmp_path)
-    # the parent read its share (a, and e: a child's items count SEND_COST more), then b again
-    assert loads == [(os.getpid(), "a.yaml"), (os.getpid(), "e.yaml"), (os.getpid(), "b.yaml")]
+    # the child read every file, the biggest first (ties in order); then this process read b
+    # again, whose alias keeps its node tree
+    assert in_child == ["a.yaml", "b.yaml", "c.yaml", "e.yaml", "d.yaml"]
+    assert loads == ["b.yaml"]
 
 
-def test_progress_counts_the_files_read_here_then_all(tmp_path: Path) -> None:
+def test_progress_counts_the_files_read_here_then_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from netlint import api
+
     for name in "abcd":
         (tmp_path / f"{name}.yaml").write_text(
             f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\n"
         )
+    read = api.read_input
+    here: list[str] = []
+
+    def reading(path: Path, limit: int) -> bytes:
+        if os.getpid() == pid:
+            here.append(path.name)
+        return read(path, limit)
+
+    pid = os.getpid()
+    monkeypatch.setattr(api, "read_input", reading)
     calls: list[tuple[int, int]] = []
     lint(
         [str(tmp_path)],
@@ -203,8 +297,8 @@ def test_progress_counts_the_files_read_here_then_all(tmp_path: Path) -> None:
         jobs=2,
         progress=lambda done, total: calls.append((done, total)),
     )
-    # four files of one size: two shares of two, the first read in this process
-    assert calls == [(1, 4), (2, 4), (4, 4)]
+    # one call per file read here (however many the child took), then one for all
+    assert calls == [*((i, 4) for i in range(1, len(here) + 1)), (4, 4)]
 
 
 def test_the_default_is_a_process_per_share_of_input_up_to_the_cpus(
@@ -234,14 +328,15 @@ def test_a_share_whose_process_sends_nothing_is_loaded_here(
         )
     serial = render_all(lint([str(tmp_path)], cwd=tmp_path, jobs=1), tmp_path)
 
-    def refuse(*args: object, **kwargs: object) -> bytes:
-        raise RuntimeError("cannot pickle")
+    class Refusing(parallel.pickle.Pickler):  # type: ignore[misc]
+        def dump(self, obj: object) -> None:
+            raise RuntimeError("cannot pickle")
 
-    monkeypatch.setattr(parallel.pickle, "dumps", refuse)
+    monkeypatch.setattr(parallel.pickle, "Pickler", Refusing)
     calls: list[tuple[int, int]] = []
     report = lint([str(tmp_path)], cwd=tmp_path, jobs=2, progress=lambda d, t: calls.append((d, t)))
     assert render_all(report, tmp_path) == serial
-    # all four files were read in this process: its share, then the child's
+    # all four files were read in this process: what it claimed, then what the child had
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4), (4, 4)]
 
 

@@ -258,6 +258,7 @@ _FORBIDDEN_CALLS = {
     "os.execvp",
     "pickle.load",
     "pickle.loads",
+    "pickle.Unpickler",
     "marshal.load",
     "marshal.loads",
     "shelve.open",
@@ -363,7 +364,7 @@ _REVIEWED = {
     "netlint/cache.py:18: import marshal",
     "netlint/cache.py:77: marshal.loads()",
     "netlint/parallel.py:23: import pickle",
-    "netlint/parallel.py:255: pickle.loads()",
+    "netlint/parallel.py:290: pickle.Unpickler()",
 }
 
 
@@ -390,6 +391,7 @@ def test_source_has_no_shell_eval_pickle_or_unsafe_yaml() -> None:
         ("eval(text)\n", ["eval()"]),
         ("exec(code)\n", ["exec()"]),
         ("import pickle\npickle.loads(b)\n", ["import pickle", "pickle.loads()"]),
+        ("import pickle\npickle.Unpickler(f).load()\n", ["import pickle", "pickle.Unpickler()"]),
         ("from pickle import loads\n", ["from pickle import"]),
         ("import yaml\nyaml.load(s, Loader=yaml.Loader)\n", ["yaml.load()", "Loader"]),
         ("from ruamel.yaml import YAML\nYAML(typ='unsafe')\n", ["YAML(typ='unsafe')"]),
