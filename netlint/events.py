@@ -24,10 +24,13 @@ import contextlib
 import functools
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netlint.marks import Marks
 from netlint.model import Document, SourceFile
+
+if TYPE_CHECKING:
+    from netlint.load import Limits
 
 _intern = sys.intern
 
@@ -271,7 +274,7 @@ def usable() -> bool:
     from netlint.model import Lines
 
     file = SourceFile("probe.yaml", None, Lines(_PROBE))
-    fast = documents(file, _PROBE, 10, 10)
+    fast = documents(file, _PROBE, load.Limits(max_depth=10, max_documents_per_file=10))
     saved = load.EVENTS
     load.EVENTS = False
     try:
@@ -297,13 +300,15 @@ def facts(docs: list[Document]) -> list[tuple[Any, ...]]:
     return out
 
 
-def documents(
-    file: SourceFile, composed: str, max_depth: int, max_documents: int
-) -> list[Document] | None:
+def documents(file: SourceFile, composed: str, limits: Limits) -> list[Document] | None:
     """The documents of `composed` (the text as the composer reads it, load.load_text), each
     with its positions and a `load._Tree` to compose it again; None when the file is not for
     this way (see the module's docstring), with nothing changed."""
     from netlint.load import _composer_module, _loader_class, _release, _Tree
+
+    max_documents = limits.max_documents_per_file
+    per_document, per_file = limits.max_nodes_per_document, limits.max_nodes_per_file
+    nodes = 0  # in the documents so far: a node has five cells (keys are nodes)
 
     module = _composer_module()
     if module is None:
@@ -315,7 +320,7 @@ def documents(
     out: list[Document] = []
     try:
         with _swap(module):
-            walk = _Walk(loader, max_depth)
+            walk = _Walk(loader, limits.max_depth)
             get = walk.get
             get()  # the stream's start
             while True:
@@ -340,6 +345,10 @@ def documents(
                 get()  # the document's end
                 if len(out) >= max_documents:
                     raise _Unusual
+                built = len(walk.cells) // 5
+                nodes += built
+                if built > per_document or nodes > per_file:
+                    raise _Unusual  # the node walk counts again, and reports the limit
                 if isinstance(data, dict) and str(data.get("kind", "")).endswith("List"):
                     raise _Unusual  # a List keeps its tree (load._forget)
                 offset = start.index

@@ -243,23 +243,22 @@ def load_text(
     index = 0
     nodes = 0  # built so far in this file, aliases expanded (limits.max_nodes_per_file)
     has_braces = "{{" in text
-    plain = not _may_alias(composed) and 2 * len(composed) < limits.max_nodes_per_document
+    short = _short(composed, limits)
+    plain = short and not _may_alias(composed)
     # a directive (%TAG) changes how every later document reads: keep such files' trees
-    lazy = (
+    usual = (
         not keep_nodes
-        and plain
         and not has_line_start(composed, "%")
         and not _odd_breaks(composed)  # every line break is `\n` or `\r\n`
     )
-    if lazy and not has_braces:
-        # the documents straight from the parser's events, when the file is usual enough
+    lazy = usual and plain
+    if usual and not has_braces:
+        # the documents straight from the parser's events, when the file is usual enough: they
+        # stop at the first alias and count their nodes, so neither a `*name` the scan cannot
+        # rule out (in a description, say) nor the size of a file keeps a file from them
         from netlint.events import documents, usable
 
-        built = (
-            documents(out.file, composed, limits.max_depth, limits.max_documents_per_file)
-            if EVENTS and usable()
-            else None
-        )
+        built = documents(out.file, composed, limits) if EVENTS and usable() else None
         if built is not None:
             out.documents = built
             return _finish(out, text, has_braces)
@@ -332,6 +331,26 @@ _ALIAS_NAME = re.compile(r"\*[\w-]")
 # what may stand right before a token: libyaml starts a token after white space (any line break
 # included), a flow indicator, a `:` (`{"a":*b}`) or a byte-order mark
 _BEFORE_TOKEN = frozenset("[]{},:\ufeff")
+
+
+def _short(text: str, limits: Limits) -> bool:
+    """Whether no document of `text`, nor all of them together, can build as many nodes as
+    the limits allow without an alias: a node takes at least one character, so each document
+    is shorter than half its limit. A document lies between two `---` lines (a line starting
+    one inside a document can only be a syntax error), so the longest stretch between them
+    bounds it: one big file of many documents (an operator's install.yaml) is short too."""
+    size = len(text)
+    if 2 * size >= limits.max_nodes_per_file:
+        return False
+    half = limits.max_nodes_per_document // 2 + limits.max_nodes_per_document % 2
+    if size < half:
+        return True
+    last = 0
+    for start in document_starts(text):
+        if start - last >= half:
+            return False
+        last = start
+    return size - last < half
 
 
 def _may_alias(text: str) -> bool:

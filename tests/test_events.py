@@ -63,7 +63,14 @@ def _both(name: str, text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
     fast = load_text(file, text, keep_nodes=False)
     monkeypatch.setattr(load, "EVENTS", False)
     slow = load_text(file, text, keep_nodes=False)
-    assert _shape(fast) == _shape(slow), name
+    fast_shape, slow_shape = _shape(fast), _shape(slow)
+    for i, (mine, theirs) in enumerate(zip(fast_shape[0], slow_shape[0], strict=False)):
+        if mine[2][0] == "tree" and theirs[2][0] == "node":
+            # the node walk keeps this document's tree: its file may hold an alias, as far as
+            # a scan can tell, or is big (load._short); the events found none and counted the
+            # nodes. Its cells are compared with that tree by tests/test_marks.py
+            fast_shape[0][i] = (*mine[:2], ("node", mine[2][1]), *mine[3:])
+    assert fast_shape == slow_shape, name
     assert len(built) <= 1
     return built == [True]
 
@@ -109,26 +116,69 @@ def test_shapes(text: str, built: bool, monkeypatch: pytest.MonkeyPatch) -> None
 def test_nesting_past_the_limit_is_left_to_the_node_walk(monkeypatch: pytest.MonkeyPatch) -> None:
     limits = load.Limits(max_depth=3)
     text = "a:\n  b:\n    c:\n      d:\n        e: 1\n"
-    assert events.documents(SourceFile("a.yaml", None), text, 3, 10) is None
-    assert events.documents(SourceFile("a.yaml", None), text, 4, 10) is not None
+    assert events.documents(SourceFile("a.yaml", None), text, load.Limits(max_depth=3)) is None
+    assert events.documents(SourceFile("a.yaml", None), text, load.Limits(max_depth=4)) is not None
     loaded = load_text(SourceFile("a.yaml", None, Lines(text)), text, limits, keep_nodes=False)
     assert [(p.code, p.span.line) for p in loaded.problems] == [("limit", 5)]
 
 
 def test_too_many_documents_are_left_to_the_node_walk() -> None:
     text = "a: 1\n---\nb: 2\n---\nc: 3\n"
-    assert events.documents(SourceFile("a.yaml", None), text, 10, 2) is None
-    docs = events.documents(SourceFile("a.yaml", None), text, 10, 3)
+    assert (
+        events.documents(SourceFile("a.yaml", None), text, load.Limits(max_documents_per_file=2))
+        is None
+    )
+    docs = events.documents(SourceFile("a.yaml", None), text, load.Limits(max_documents_per_file=3))
     assert docs is not None and [d.data for d in docs] == [{"a": 1}, {"b": 2}, {"c": 3}]
+
+
+@pytest.mark.parametrize(
+    ("per_document", "per_file", "built", "problems"),
+    [
+        # the documents have 7 and 5 nodes counting their keys, 5 and 3 as the node walk
+        # counts (keys are not): the events give way to the walk past 7 and 12 (never later
+        # than the walk would stop), and the walk decides
+        (7, 12, True, []),
+        (6, 12, False, []),
+        (7, 11, False, []),
+        (4, 12, False, [("limit", 1)]),
+        (7, 7, False, [("limit", 6)]),
+    ],
+)
+def test_node_limits_are_left_to_the_node_walk(
+    per_document: int,
+    per_file: int,
+    built: bool,
+    problems: list[tuple[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limits = load.Limits(max_nodes_per_document=per_document, max_nodes_per_file=per_file)
+    text = "a: 1\nb: [x, y]\n---\n# two\n\nc: {d: e}\n"
+    file = SourceFile("a.yaml", None, Lines(text))
+    assert (events.documents(file, text, limits) is not None) is built
+    both = []
+    for on in (True, False):
+        monkeypatch.setattr(load, "EVENTS", on)
+        loaded = load_text(file, text, limits, keep_nodes=False)
+        both.append(
+            (
+                [(p.code, p.span.line) for p in loaded.problems],
+                [_canon(d.data) for d in loaded.documents],
+            )
+        )
+    assert both[0] == both[1]
+    assert both[0][0] == problems
 
 
 def test_the_parsers_event_classes_are_back_after_a_parse() -> None:
     import _ruamel_yaml  # type: ignore[import-not-found]
 
     before = {name: getattr(_ruamel_yaml, name) for name, _ in events._EVENT_CLASSES}
-    assert events.documents(SourceFile("a.yaml", None), "a: [1, {b: c}]\n", 10, 10) is not None
-    assert events.documents(SourceFile("a.yaml", None), "a: !!int 1\n", 10, 10) is None
-    assert events.documents(SourceFile("a.yaml", None), "a: [\n", 10, 10) is None
+    assert (
+        events.documents(SourceFile("a.yaml", None), "a: [1, {b: c}]\n", load.Limits()) is not None
+    )
+    assert events.documents(SourceFile("a.yaml", None), "a: !!int 1\n", load.Limits()) is None
+    assert events.documents(SourceFile("a.yaml", None), "a: [\n", load.Limits()) is None
     assert {name: getattr(_ruamel_yaml, name) for name, _ in events._EVENT_CLASSES} == before
     assert before["ScalarEvent"].__module__.startswith("ruamel.yaml")
 
@@ -156,8 +206,10 @@ def test_the_benchmark_corpus_is_built_from_events(
 @pytest.mark.slow
 def test_the_corpus(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     texts = yaml_texts(corpus_dir)
-    # of the 380 files, 333 are built from events; the rest hold tags, anchors, templates, ...
-    assert (sum(_both(name, text, monkeypatch) for name, text in texts), len(texts)) == (333, 380)
+    # of the 380 files, 339 are built from events; the rest hold tags, anchors, templates, ...
+    # (six of the 339 are big, or hold a `*name` that may be an alias: the node walk keeps
+    # their trees)
+    assert (sum(_both(name, text, monkeypatch) for name, text in texts), len(texts)) == (339, 380)
 
 
 @pytest.mark.slow
@@ -169,7 +221,7 @@ def test_the_yaml_test_suite(shared_dir: Path, monkeypatch: pytest.MonkeyPatch) 
 
 def test_this_ruamel_makes_events_as_the_walk_reads_them() -> None:
     assert events.usable() is True
-    docs = events.documents(SourceFile("p.yaml", None), events._PROBE, 10, 10)
+    docs = events.documents(SourceFile("p.yaml", None), events._PROBE, load.Limits())
     assert docs is not None
     assert [d.data for d in docs] == [
         {"a": 1, "b": [True, "x", None, 2.5, 31], "c": {"d": "e", "f": ["g", {"h": "i"}]}},
