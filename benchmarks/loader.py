@@ -54,7 +54,25 @@ def load_all(texts: list[tuple[str, str]], on: bool) -> list[LoadedFile]:
 
 
 def facts(loaded: list[LoadedFile]) -> list[Any]:
-    return [(lf.file.path, events.facts(lf.documents), lf.problems) for lf in loaded]
+    """Each file's documents (index and data) and problems. Positions are compared too where
+    both ways recorded them; the node walk keeps the trees of a few files the events build
+    (big ones, or with a `*name` that may be an alias), whose positions tests/test_marks.py
+    compares with those trees."""
+    out = []
+    for lf in loaded:
+        docs = events.facts(lf.documents)
+        out.append((lf.file.path, [d if d[2:] != (None,) else d[:2] for d in docs], lf.problems))
+    return out
+
+
+def same(a: list[Any], b: list[Any]) -> bool:
+    for (path_a, docs_a, problems_a), (path_b, docs_b, problems_b) in zip(a, b, strict=True):
+        if (path_a, problems_a, len(docs_a)) != (path_b, problems_b, len(docs_b)):
+            return False
+        for x, y in zip(docs_a, docs_b, strict=True):
+            if x[:2] != y[:2] or (len(x) > 2 and len(y) > 2 and x != y):
+                return False
+    return True
 
 
 def measure(label: str, texts: list[tuple[str, str]], runs: int) -> str:
@@ -70,7 +88,7 @@ def measure(label: str, texts: list[tuple[str, str]], runs: int) -> str:
     events.usable()  # its probe, once, before anything is timed
     events.documents = counted  # type: ignore[assignment]
     try:
-        if facts(load_all(texts, True)) != facts(load_all(texts, False)):
+        if not same(facts(load_all(texts, True)), facts(load_all(texts, False))):
             sys.exit(f"loader: {label}: the two ways give different documents")
     finally:
         events.documents = real  # type: ignore[assignment]

@@ -52,9 +52,11 @@ def test_the_loader_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path)
         pytest.skip("../shared/bench/gen_corpus.py is absent")
     (tmp_path / "a.yaml").write_text("a: 1\n")
     (tmp_path / "b.yaml").write_text("a: !!str 1\n")  # a tag: the node walk
+    # a `*name` that may be an alias: built from events, while the node walk keeps its tree
+    (tmp_path / "c.yaml").write_text("description: |\n  a *bold* word\n")
     lines = _run("loader.py", "--files", "2", "--per-file", "14", "--runs", "1", str(tmp_path))
     assert lines[0].split() == ["corpus", "files", "events", "node", "walk", "events", "s", "ratio"]
     # label, files, files built from events (the timings are not asserted)
     assert lines[1].split()[:4] == ["synthetic", "2x14", "2", "2"]
-    assert lines[2].split()[:3] == [str(tmp_path), "2", "1"]
+    assert lines[2].split()[:3] == [str(tmp_path), "3", "2"]
     assert len(lines) == 3
