@@ -90,7 +90,8 @@ def _load_in_processes(
 ) -> tuple[list[LoadedFile], list[str]]:
     """The files read as the serial loop reads them, in `jobs` processes (netlint/parallel.py),
     in the same order with the same errors. A file whose documents keep node trees (aliases,
-    directives, Lists: load.py) does not travel between processes: it is read here again.
+    directives, templates that may hold an alias: load.py) does not travel between processes:
+    it is read here again.
     `progress` counts the files read in this process, then all of them."""
     import os
 

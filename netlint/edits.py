@@ -38,7 +38,7 @@ def make_edit(resource: Resource, fix: Fix) -> Edit | None:
         return None
     marks = marks_of(resource)
     if marks is not None:
-        return _edit_in_cells(marks, resource.data, fix)
+        return _edit_in_cells(marks, resource.data, fix, resource.at)
     _, node, depth = resolve(resource.node, fix.path)
     if depth == len(fix.path):
         if isinstance(node, ScalarNode):
@@ -50,9 +50,9 @@ def make_edit(resource: Resource, fix: Fix) -> Edit | None:
     return _addition(fix, depth, indent, node_span(_last_value(node)))
 
 
-def _edit_in_cells(marks: Marks, data: Any, fix: Fix) -> Edit | None:
-    """`make_edit` on recorded positions (netlint/marks.py)."""
-    _, at, depth = marks.resolve(data, fix.path)
+def _edit_in_cells(marks: Marks, data: Any, fix: Fix, root: int) -> Edit | None:
+    """`make_edit` on recorded positions (netlint/marks.py), from the object's at `root`."""
+    _, at, depth = marks.resolve(data, fix.path, root)
     if depth == len(fix.path):
         if marks.kind(at) == SCALAR:
             return Edit(marks.span(at), yaml_scalar(fix.value))

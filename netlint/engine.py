@@ -7,6 +7,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from netlint.catalog import CatalogError, RuleMeta, load_data
 from netlint.config import Config, Defaults
@@ -91,8 +92,6 @@ def _file_globs(names: tuple[str, ...]) -> tuple[Callable[[str], bool], Callable
 
 
 def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObject]]:
-    from netlint.positions import resolve
-
     index = ResourceIndex()
     non_objects: list[NonObject] = []
     from netlint.checks.patterns import any_glob
@@ -118,17 +117,48 @@ def build_index(files: Iterable[LoadedFile]) -> tuple[ResourceIndex, list[NonObj
                 continue
             items = data.get("items")
             if data["kind"].endswith("List") and isinstance(items, list):
-                for i, item in enumerate(items):
-                    _, node, depth = resolve(doc.node, ("items", i))
-                    if depth != 2:
-                        continue
-                    if _is_object(item):
-                        index.add(_resource(doc, item, node, ("items", i)))
-                    else:
-                        non_objects.append(NonObject(doc, node, item, f"{data['kind']} item {i}"))
+                _add_items(doc, data["kind"], items, index, non_objects)
                 continue
             index.add(_resource(doc, data, None, ()))  # its node: the document's, on demand
     return index, non_objects
+
+
+def _add_items(
+    doc: Document,
+    kind: str,
+    items: list[Any],
+    index: ResourceIndex,
+    non_objects: list[NonObject],
+) -> None:
+    """The items of a `kind: List` document: objects in the index, the rest as non-objects.
+    An item's node is found in the positions its document recorded when there are (its cells'
+    start: no tree composed), else in the document's tree."""
+    from netlint.load import _Tree
+    from netlint.marks import SEQUENCE, WIDTH
+    from netlint.positions import resolve
+
+    tree = doc.tree
+    marks = tree.marks if type(tree) is _Tree else None
+    if marks is not None:
+        _, at, depth = marks.resolve(doc.data, ("items",))
+        if depth == 1 and marks.kind(at) == SEQUENCE:
+            child = at + WIDTH  # the first item's cells; each next one after its subtree
+            for i, item in enumerate(items):
+                if _is_object(item):
+                    index.add(_resource(doc, item, None, ("items", i), child))
+                else:
+                    _, node, _ = resolve(doc.node, ("items", i))
+                    non_objects.append(NonObject(doc, node, item, f"{kind} item {i}"))
+                child += marks.size(child) * WIDTH
+            return
+    for i, item in enumerate(items):
+        _, node, depth = resolve(doc.node, ("items", i))
+        if depth != 2:
+            continue
+        if _is_object(item):
+            index.add(_resource(doc, item, node, ("items", i)))
+        else:
+            non_objects.append(NonObject(doc, node, item, f"{kind} item {i}"))
 
 
 def _is_object(data: object) -> bool:
@@ -141,7 +171,7 @@ def _is_object(data: object) -> bool:
     )
 
 
-def _resource(doc: Document, data: dict, node: object, prefix: Path) -> Resource:  # type: ignore[type-arg]
+def _resource(doc: Document, data: dict, node: object, prefix: Path, at: int = 0) -> Resource:  # type: ignore[type-arg]
     meta = data.get("metadata")
     name = namespace = None
     if isinstance(meta, dict):
@@ -152,7 +182,7 @@ def _resource(doc: Document, data: dict, node: object, prefix: Path) -> Resource
         if raw_ns is not None:
             namespace = raw_ns if raw_ns.__class__ is str else str(raw_ns)
     ref = ObjectRef(data["apiVersion"], data["kind"], namespace, name)
-    return Resource(doc, ref, data, node, prefix)  # type: ignore[arg-type]
+    return Resource(doc, ref, data, node, prefix, at)  # type: ignore[arg-type]
 
 
 def context(

@@ -11,7 +11,7 @@ Only files where the result is certain to be the usual one take this way (`load.
 decides: no alias, no directive, no template braces, ordinary line breaks, trees not kept),
 and only documents whose every key is an implicitly typed string. Anything else, anywhere in
 the file (a tag, an anchor, a merge or duplicate key, a key that is not a string, deep
-nesting, a List, a document that starts on its `---` line, too many documents, a syntax
+nesting, a document that starts on its `---` line, too many documents or nodes, a syntax
 error), makes `documents` return None having changed nothing: the caller then loads the file
 the usual way, which reports what it found. tests/test_events.py compares both ways on every
 corpus and YAML-test-suite file, and each process checks once that its ruamel.yaml.clib makes
@@ -349,8 +349,6 @@ def documents(file: SourceFile, composed: str, limits: Limits) -> list[Document]
                 nodes += built
                 if built > per_document or nodes > per_file:
                     raise _Unusual  # the node walk counts again, and reports the limit
-                if isinstance(data, dict) and str(data.get("kind", "")).endswith("List"):
-                    raise _Unusual  # a List keeps its tree (load._forget)
                 offset = start.index
                 line_start = composed.rfind("\n", 0, offset) + 1
                 if composed.startswith("---", line_start) or composed[line_start:offset].strip():

@@ -738,12 +738,9 @@ def _forget(
     cells: list[int] | None = None,
 ) -> None:
     """Replace the last document's tree by a `_Tree` (with the positions in `cells`, when the
-    walk recorded them), unless it is a List (whose items the index resolves at once) or
-    starts on its `---` line (`--- !tag`, `--- {...}`)."""
+    walk recorded them), unless it starts on its `---` line (`--- !tag`, `--- {...}`)."""
     doc = out.documents[-1]
     data = doc.data
-    if isinstance(data, dict) and str(data.get("kind", "")).endswith("List"):
-        return
     line0 = node.start_mark.line
     # the mark's offset is into the chunk, which is `offset_line` newlines + composed[pos:]
     offset = node.start_mark.index - offset_line + pos

@@ -77,12 +77,12 @@ class Marks:
         """Nodes in the subtree at `at`, itself included."""
         return self.cells[at + 4] >> 3
 
-    def resolve(self, data: Any, path: Path) -> tuple[int, int, int]:
-        """`positions.resolve` in cells: (the key node's cells of the last step found, or -1;
+    def resolve(self, data: Any, path: Path, at: int = 0) -> tuple[int, int, int]:
+        """`positions.resolve` in cells, from the node `data` is whose cells start at `at`
+        (the document's, by default): (the key node's cells of the last step found, or -1;
         the deepest node found; how many steps were found)."""
         c = self.cells
         key_at = -1
-        at = 0
         for depth, step in enumerate(path):
             kind = c[at + 4] & 3
             if kind == MAPPING and isinstance(step, str) and type(data) is dict:
@@ -111,9 +111,11 @@ class Marks:
                 return key_at, at, depth
         return key_at, at, len(path)
 
-    def span_of(self, data: Any, path: Path, at_key: bool = False) -> tuple[Span, bool]:
-        """`positions.span_of` in cells."""
-        key_at, at, depth = self.resolve(data, path)
+    def span_of(
+        self, data: Any, path: Path, at_key: bool = False, root: int = 0
+    ) -> tuple[Span, bool]:
+        """`positions.span_of` in cells, from the node `data` is whose cells start at `root`."""
+        key_at, at, depth = self.resolve(data, path, root)
         exists = depth == len(path)
         scalar = self.cells[at + 4] & 3 == SCALAR
         if key_at >= 0 and (at_key or not exists or not scalar):
@@ -122,7 +124,7 @@ class Marks:
             return self.span(at), exists
         if depth == 0:
             # the object itself: from its `kind:` key to the end of its value
-            key_at, found, depth = self.resolve(data, ("kind",))
+            key_at, found, depth = self.resolve(data, ("kind",), root)
             if depth == 1:
                 ks, vs = self.span(key_at), self.span(found)
                 return Span(ks.line, ks.column, vs.end_line, vs.end_column), exists

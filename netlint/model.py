@@ -153,12 +153,22 @@ class Resource:
     doc: Document = field(repr=False)
     ref: ObjectRef
     data: dict[str, Any] = field(repr=False, compare=False)
-    tree: Node | None = field(repr=False, compare=False)  # None: the document's node
+    # its node; None: the document's node at `prefix`, composed when asked (load._Tree)
+    tree: Node | None = field(repr=False, compare=False)
     prefix: Path = ()  # path of this object inside its document (("items", 3) for a List item)
+    # where its node's cells start in the positions its document recorded (netlint/marks.py):
+    # 0, the document itself, but for a List item
+    at: int = field(default=0, repr=False, compare=False)
 
     @property
     def node(self) -> Node:
-        return self.doc.node if self.tree is None else self.tree
+        if self.tree is not None:
+            return self.tree
+        if not self.prefix:
+            return self.doc.node
+        from netlint.positions import resolve
+
+        return resolve(self.doc.node, self.prefix)[1]
 
     @property
     def file(self) -> SourceFile:

@@ -76,7 +76,7 @@ def span_of(root: Node, path: Path, at_key: bool = False) -> tuple[Span, bool]:
 
 def marks_of(resource: Resource) -> Marks | None:
     """The recorded positions of the object's document (netlint/marks.py), when its tree was
-    not kept and the object is the whole document; else None (use `resource.node`)."""
+    not kept (the object's own start at `resource.at`); else None (use `resource.node`)."""
     if resource.tree is None:
         tree = resource.doc.tree
         if type(tree) is _Tree:
@@ -89,7 +89,7 @@ def resource_span(resource: Resource, path: Path, at_key: bool = False) -> tuple
     no second parse."""
     marks = marks_of(resource)
     if marks is not None:
-        return marks.span_of(resource.data, path, at_key)
+        return marks.span_of(resource.data, path, at_key, resource.at)
     return span_of(resource.node, path, at_key)
 
 
@@ -97,5 +97,5 @@ def resource_extent(resource: Resource) -> Span:
     """`node_span(resource.node)`, as `resource_span` reads it."""
     marks = marks_of(resource)
     if marks is not None:
-        return marks.span(0)
+        return marks.span(resource.at)
     return node_span(resource.node)
