@@ -334,11 +334,12 @@ _BEFORE_TOKEN = frozenset("[]{},:\ufeff")
 
 
 def _short(text: str, limits: Limits) -> bool:
-    """Whether no document of `text`, nor all of them together, can build as many nodes as
-    the limits allow without an alias: a node takes at least one character, so each document
-    is shorter than half its limit. A document lies between two `---` lines (a line starting
-    one inside a document can only be a syntax error), so the longest stretch between them
-    bounds it: one big file of many documents (an operator's install.yaml) is short too."""
+    """Whether, `text` holding no alias, none of its documents nor all of them together can
+    build as many nodes as the limits allow: without aliases a document builds fewer nodes
+    than twice its length, so one shorter than half a limit stays under it. A document lies
+    between two `---` lines (a line starting with one inside a document can only be a syntax
+    error), so the longest stretch between them bounds every document: a big file of many
+    documents (an operator's install.yaml) is short too."""
     size = len(text)
     if 2 * size >= limits.max_nodes_per_file:
         return False
