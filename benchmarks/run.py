@@ -18,7 +18,7 @@ imports count on both sides); the sides alternate and the best of N runs is kept
 minimum is the least noisy estimate on a shared machine. RSS is each child's own ru_maxrss.
 Figures 1, 2, 4 and 5 run netlint with `--jobs 1` when it has the option (one core, as the
 floor), so they measure the work, not the parallelism; figure 6 measures the parallelism. Rows
-1a and 2a run netlint as a user does, with the default `--jobs` (one process per 512 KiB of
+1a and 2a run netlint as a user does, with the default `--jobs` (one process per 256 KiB of
 input, at most the CPU count: netlint/parallel.py), against the same single-process floor.
 """
 

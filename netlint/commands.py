@@ -230,7 +230,7 @@ def check(
             "--jobs",
             "-j",
             min=1,
-            show_default="one per 512 KiB of input, at most the CPU count",
+            show_default="one per 256 KiB of input, at most the CPU count",
             help="Processes that load the files and run the rules; the report is the same for "
             "any number.",
         ),

@@ -364,7 +364,7 @@ _REVIEWED = {
     "netlint/cache.py:18: import marshal",
     "netlint/cache.py:77: marshal.loads()",
     "netlint/parallel.py:23: import pickle",
-    "netlint/parallel.py:290: pickle.Unpickler()",
+    "netlint/parallel.py:292: pickle.Unpickler()",
 }
 
 
