@@ -139,26 +139,27 @@ def _add_items(
 
     tree = doc.tree
     marks = tree.marks if type(tree) is _Tree else None
+    child = -1  # the next item's cells, when the document recorded them
     if marks is not None:
         _, at, depth = marks.resolve(doc.data, ("items",))
         if depth == 1 and marks.kind(at) == SEQUENCE:
-            child = at + WIDTH  # the first item's cells; each next one after its subtree
-            for i, item in enumerate(items):
-                if _is_object(item):
-                    index.add(_resource(doc, item, None, ("items", i), child))
-                else:
-                    _, node, _ = resolve(doc.node, ("items", i))
-                    non_objects.append(NonObject(doc, node, item, f"{kind} item {i}"))
-                child += marks.size(child) * WIDTH
-            return
+            child = at + WIDTH
     for i, item in enumerate(items):
-        _, node, depth = resolve(doc.node, ("items", i))
-        if depth != 2:
-            continue
-        if _is_object(item):
-            index.add(_resource(doc, item, node, ("items", i)))
+        path = ("items", i)
+        if marks is not None and child >= 0:
+            at, child = child, child + marks.size(child) * WIDTH
+            if _is_object(item):
+                index.add(_resource(doc, item, None, path, at))
+                continue
+            _, node, _ = resolve(doc.node, path)  # composed: a non-object item is rare
         else:
-            non_objects.append(NonObject(doc, node, item, f"{kind} item {i}"))
+            _, node, depth = resolve(doc.node, path)
+            if depth != 2:
+                continue
+            if _is_object(item):
+                index.add(_resource(doc, item, node, path))
+                continue
+        non_objects.append(NonObject(doc, node, item, f"{kind} item {i}"))
 
 
 def _is_object(data: object) -> bool:

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from netlint.marks import Marks
+from netlint.marks import WIDTH, Marks
 from netlint.model import Document, SourceFile
 
 if TYPE_CHECKING:
@@ -308,7 +308,7 @@ def documents(file: SourceFile, composed: str, limits: Limits) -> list[Document]
 
     max_documents = limits.max_documents_per_file
     per_document, per_file = limits.max_nodes_per_document, limits.max_nodes_per_file
-    nodes = 0  # in the documents so far: a node has five cells (keys are nodes)
+    nodes = 0  # in the documents so far: a node has WIDTH cells (keys are nodes)
 
     module = _composer_module()
     if module is None:
@@ -345,7 +345,7 @@ def documents(file: SourceFile, composed: str, limits: Limits) -> list[Document]
                 get()  # the document's end
                 if len(out) >= max_documents:
                     raise _Unusual
-                built = len(walk.cells) // 5
+                built = len(walk.cells) // WIDTH
                 nodes += built
                 if built > per_document or nodes > per_file:
                     raise _Unusual  # the node walk counts again, and reports the limit

@@ -243,15 +243,12 @@ def load_text(
     index = 0
     nodes = 0  # built so far in this file, aliases expanded (limits.max_nodes_per_file)
     has_braces = "{{" in text
-    short = _short(composed, limits)
-    plain = short and not _may_alias(composed)
     # a directive (%TAG) changes how every later document reads: keep such files' trees
     usual = (
         not keep_nodes
         and not has_line_start(composed, "%")
         and not _odd_breaks(composed)  # every line break is `\n` or `\r\n`
     )
-    lazy = usual and plain
     if usual and not has_braces:
         # the documents straight from the parser's events, when the file is usual enough: they
         # stop at the first alias and count their nodes, so neither a `*name` the scan cannot
@@ -262,6 +259,10 @@ def load_text(
         if built is not None:
             out.documents = built
             return _finish(out, text, has_braces)
+    # the node walk: without alias guards where none can be (`plain`), forgetting the trees
+    # of documents it need not keep (`lazy`)
+    plain = _short(composed, limits) and not _may_alias(composed)
+    lazy = usual and plain
     with _fast_nodes():
         while True:
             try:

@@ -77,12 +77,13 @@ class Marks:
         """Nodes in the subtree at `at`, itself included."""
         return self.cells[at + 4] >> 3
 
-    def resolve(self, data: Any, path: Path, at: int = 0) -> tuple[int, int, int]:
-        """`positions.resolve` in cells, from the node `data` is whose cells start at `at`
+    def resolve(self, data: Any, path: Path, root: int = 0) -> tuple[int, int, int]:
+        """`positions.resolve` in cells, from the node `data` is whose cells start at `root`
         (the document's, by default): (the key node's cells of the last step found, or -1;
         the deepest node found; how many steps were found)."""
         c = self.cells
         key_at = -1
+        at = root
         for depth, step in enumerate(path):
             kind = c[at + 4] & 3
             if kind == MAPPING and isinstance(step, str) and type(data) is dict:
