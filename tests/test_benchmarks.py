@@ -60,3 +60,60 @@ def test_the_loader_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path)
     assert lines[1].split()[:4] == ["synthetic", "2x14", "2", "2"]
     assert lines[2].split()[:3] == [str(tmp_path), "3", "2"]
     assert len(lines) == 3
+
+
+def _memory_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "netlint_bench_memory", ROOT / "benchmarks" / "memory.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_memory_counter_counts_each_object_once() -> None:
+    memory = _memory_module()
+    inner = [1, 2]
+    shared = {"key": inner}
+    counter = memory.Counter()
+    expected = sum(sys.getsizeof(o) for o in (shared, "key", inner, 1, 2))
+    assert counter.count([shared, shared, inner]) == (expected, 5)
+    # a later part gets only what no earlier part reached
+    assert counter.count([inner, "other"]) == (sys.getsizeof("other"), 1)
+
+
+def test_the_memory_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path) -> None:
+    if not (shared_dir / "bench" / "gen_corpus.py").is_file():
+        pytest.skip("../shared/bench/gen_corpus.py is absent")
+    lines = _run("memory.py", "--files", "2", "--per-file", "14", "--no-rss")
+    assert lines[0].startswith("synthetic 2x14: 28 objects in 2 files, ")
+    assert [line.split()[0] for line in lines[3:9]] == [
+        "text",
+        "data",
+        "positions",
+        "trees",
+        "documents",
+        "index",
+    ]
+    assert [" ".join(line.split()[:2]) for line in lines[9:14]] == [
+        "facts NL0",
+        "facts NL1",
+        "facts NL2",
+        "facts NL3",
+        "facts NL4",
+    ]
+    # the 28 generated objects hold 12 findings (as in the reports benchmark)
+    assert lines[14].split()[:2] == ["findings", "(12)"]
+    assert lines[15].startswith("kept by the run: ")
+    assert len(lines) == 18
+
+    # one object: its data is two dicts and seven distinct strings, no node tree is kept
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
+    lines = _run("memory.py", str(tmp_path), "--no-rss")
+    assert lines[0].startswith(f"{tmp_path}: 1 objects in 1 files, ")
+    rows = {line.split()[0]: line.split()[1:] for line in lines[3:9]}
+    assert rows["data"][-1] == "9"
+    assert rows["trees"] == ["0.00", "0", "0"]

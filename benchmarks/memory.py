@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""Where a `netlint check` run's memory goes, part by part, counted object by object.
+
+usage: python benchmarks/memory.py [DIR] [--files N] [--per-file M] [--no-rss]
+
+Without DIR it generates the synthetic corpus (../shared/bench/gen_corpus.py N M; default 200 x
+50 = 10k objects; figure 4 of run.py is 2000 x 50). It lints the files once in this process with
+`--jobs 1` and counts, with sys.getsizeof over the object graph (each object once, allocator
+overhead not included), what the run keeps:
+
+  data        the documents' plain data (dicts, lists, scalars; interned keys counted once)
+  positions   what places a finding without a node tree: the recorded cells (netlint/marks.py)
+  trees       node trees kept (documents with aliases, directives, templates: load.py)
+  text        each file's text and its lines
+  documents   the Document, LoadedFile and SourceFile objects, problems
+  index       the run's Resource and ObjectRef objects, the index's lists and maps
+  facts NLx   what each rule family derives and keeps while its rules run (ctx.cache; the
+              engine drops a family's facts when the next family starts), minus what is counted
+              above
+  findings    the findings, minus the files and object refs they share with the above
+
+and the RSS: this process before the run (interpreter and imports) and after, and the peak RSS
+of a separate `netlint check --jobs 1` on the same files (what run.py's figure 4 reads; this
+process's own RSS after the run would count the counting too).
+
+The last line is the arithmetic of figure 4 (peak RSS <= 150 MB at 100k objects) for a design
+that keeps no document past its file: what is left of this run then is the imports, every
+family's facts together (a file's facts wait for the files after it) and the findings. It is a
+lower bound: the facts are counted here without the documents they point to (a Place holds its
+Resource, which holds the document's data), and such a design must keep no such pointer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import os
+import sys
+import tempfile
+import types
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import generate, manifest_files, timed
+
+_SKIP = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, enum.Enum)
+
+
+def _children(obj: Any) -> Iterator[Any]:
+    if isinstance(obj, dict):
+        yield from obj.keys()
+        yield from obj.values()
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        yield from obj
+    else:
+        held = getattr(obj, "__dict__", None)
+        if isinstance(held, dict):
+            yield held
+        for cls in type(obj).__mro__:
+            for name in getattr(cls, "__slots__", ()):
+                if name != "__dict__" and hasattr(obj, name):
+                    yield getattr(obj, name)
+
+
+class Counter:
+    """Bytes and objects reached from roots, each object counted once across all parts."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+
+    def count(self, roots: Iterable[Any]) -> tuple[int, int]:
+        seen = self.seen
+        size = objects = 0
+        stack = list(roots)
+        while stack:
+            obj = stack.pop()
+            if id(obj) in seen or isinstance(obj, _SKIP) or obj is None:
+                continue
+            seen.add(id(obj))
+            size += sys.getsizeof(obj)
+            objects += 1
+            if not isinstance(obj, (str, bytes, int, float, bool)):
+                stack.extend(_children(obj))
+        return size, objects
+
+
+class _Facts(dict):  # type: ignore[type-arg]
+    """ctx.cache that sizes a family's facts when the engine drops them (the next family
+    starts) and at the end of the run."""
+
+    def __init__(self, counter: Counter, loaded: Any) -> None:
+        super().__init__()
+        self.counter = counter
+        self.loaded = loaded  # () -> the roots of the loaded state: counted first
+        self.sizes: list[tuple[int, int]] = []
+
+    def clear(self) -> None:
+        self.measure()
+        super().clear()
+
+    def measure(self) -> None:
+        if not self.counter.seen:
+            self.loaded()
+        # a family's facts apart from the state: a copy of the counter's set, so that
+        # what two families both keep counts for each
+        counter = Counter()
+        counter.seen = set(self.counter.seen)
+        self.sizes.append(counter.count(list(self.values())))
+
+
+def families(rules: Iterable[Any]) -> list[str]:
+    """The families in the order the engine runs them, once per stretch of rules."""
+    out: list[str] = []
+    for rule in rules:
+        if not out or out[-1] != rule.family:
+            out.append(rule.family)
+    return out
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(directory: Path) -> dict[str, Any]:
+    import netlint.checks  # noqa: F401  (what the run imports, before the RSS is read)
+    from netlint import engine
+    from netlint.api import lint
+    from netlint.load import _Tree
+
+    before = current_rss_mb()
+    counter = Counter()
+    parts: dict[str, tuple[int, int]] = {}
+    holder: dict[str, Any] = {}
+
+    def loaded_state() -> None:
+        ctx = holder["ctx"]
+        files = ctx.files
+        text, data, positions, trees, documents = [], [], [], [], []
+        for lf in files:
+            text.append(lf.file.lines)
+            documents.extend((lf, lf.file, lf.documents, lf.problems))
+            for doc in lf.documents:
+                documents.append(doc)
+                data.append(doc.data)
+                tree = doc.tree
+                if isinstance(tree, _Tree):
+                    text.append(tree.text)
+                    positions.append(tree)
+                    if tree.marks is not None:
+                        positions.extend((tree.marks, tree.marks.cells))
+                elif tree is not None:
+                    trees.append(tree)
+        # in this order: a part's objects are the ones no earlier part reached
+        parts["text"] = counter.count(text)
+        parts["data"] = counter.count(data)
+        parts["positions"] = counter.count(positions)
+        parts["trees"] = counter.count(trees)
+        parts["documents"] = counter.count(documents)
+        parts["index"] = counter.count([ctx.index, ctx.non_objects])
+
+    real_context = engine.context
+
+    def context(*args: Any, **kwargs: Any) -> Any:
+        ctx = real_context(*args, **kwargs)
+        ctx.cache = holder["facts"] = _Facts(counter, loaded_state)
+        holder["ctx"] = ctx
+        return ctx
+
+    engine.context = context  # type: ignore[assignment]
+    try:
+        report = lint([str(directory)], cwd=directory, jobs=1)
+    finally:
+        engine.context = real_context  # type: ignore[assignment]
+    facts: _Facts = holder["facts"]
+    facts.measure()  # the last family's
+    names = families(report.rules)
+    # the first drop comes before the first family (an empty cache)
+    sizes = facts.sizes[1:] if len(facts.sizes) == len(names) + 1 else facts.sizes
+    by_family: dict[str, tuple[int, int]] = {}
+    for name, (size, objects) in zip(names, sizes, strict=False):
+        was = by_family.get(name, (0, 0))
+        by_family[name] = (was[0] + size, was[1] + objects)
+    findings = counter.count(report.findings)
+    objects = len(holder["ctx"].index.resources)
+    return {
+        "objects": objects,
+        "files": len(holder["ctx"].files),
+        "findings": len(report.findings),
+        "rss_before": before,
+        "parts": parts,
+        "facts": by_family,
+        "findings_size": findings,
+    }
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.2f}"
+
+
+def _per(size: int, n: int) -> str:
+    return f"{size / n:.0f}" if n else "-"
+
+
+def table(result: dict[str, Any], peak: float | None) -> list[str]:
+    n = result["objects"]
+    rows = [["part", "MB", "bytes/object", "objects"]]
+    for name, (size, count) in result["parts"].items():
+        rows.append([name, _mb(size), _per(size, n), str(count)])
+    for family, (size, count) in result["facts"].items():
+        rows.append([f"facts {family}", _mb(size), _per(size, n), str(count)])
+    size, count = result["findings_size"]
+    rows.append([f"findings ({result['findings']})", _mb(size), _per(size, n), str(count)])
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    out = []
+    for i, row in enumerate(rows):
+        out.append(
+            "  ".join(
+                c.ljust(w) if j == 0 else c.rjust(w)
+                for j, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    kept = sum(size for size, _ in result["parts"].values())
+    out.append(f"kept by the run: {_mb(kept)} MB of objects, {_per(kept, n)} bytes per object")
+    rss = f"RSS of this process before the run (imports): {result['rss_before']:.0f} MB"
+    if peak is not None:
+        rss += f"; peak RSS of `netlint check --jobs 1`: {peak:.0f} MB"
+    out.append(rss)
+    facts = sum(size for size, _ in result["facts"].values())
+    least = result["rss_before"] + (facts + result["findings_size"][0]) / 2**20
+    out.append(
+        f"no document kept: imports {result['rss_before']:.0f} + all facts {_mb(facts)} + "
+        f"findings {_mb(result['findings_size'][0])} = {least:.0f} MB (figure 4: <= 150 MB)"
+    )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", nargs="?", type=Path)
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--per-file", type=int, default=50)
+    parser.add_argument("--no-rss", action="store_true", help="skip the separate netlint run")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="netlint-memory-") as tmp:
+        if args.directory is None:
+            directory = Path(tmp) / "corpus"
+            generate(directory, args.files, args.per_file)
+            label = f"synthetic {args.files}x{args.per_file}"
+        else:
+            directory = args.directory
+            label = str(directory)
+        size = sum(f.stat().st_size for f in manifest_files(directory))
+        peak = None
+        if not args.no_rss:
+            netlint = [sys.executable, "-m", "netlint", "check", str(directory), "--jobs", "1"]
+            run = timed([*netlint, "-f", "json", "-o", os.devnull, "--fail-on", "never", "-q"])
+            if run.returncode != 0:
+                sys.exit(f"memory: netlint check exited {run.returncode}: {run.stderr}")
+            peak = run.max_rss_mb
+        result = measure(directory)
+    print(
+        f"{label}: {result['objects']} objects in {result['files']} files, "
+        f"{size / 2**20:.1f} MB of YAML, Python {sys.version.split()[0]}"
+    )
+    for line in table(result, peak):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
