@@ -19,9 +19,13 @@ overhead not included), what the run keeps:
               above
   findings    the findings, minus the files and object refs they share with the above
 
-and the RSS: this process before the run (interpreter and imports) and after, and the peak RSS
-of a separate `netlint check --jobs 1` on the same files (what run.py's figure 4 reads; this
-process's own RSS after the run would count the counting too).
+The parts are counted as the first rule family starts. At the end of the run comes what the
+file texts are made of: what characters wider than a byte add (a str is 2 or 4 bytes a
+character when one character needs it), lines split as the rules read them (not in the parts),
+and texts documents compose from that are not their file's (skimmed copies: unread.py). Then
+the RSS: of this process before the run (interpreter and imports), and the peak of a separate
+`netlint check --jobs 1` on the same files (what run.py's figure 4 reads; this process's own
+would count the counting too).
 
 The last line is the arithmetic of figure 4 (peak RSS <= 150 MB at 100k objects) for a design
 that keeps no document past its file: what is left of this run then is the imports, every
@@ -189,6 +193,9 @@ def measure(directory: Path) -> dict[str, Any]:
         was = by_family.get(name, (0, 0))
         by_family[name] = (was[0] + size, was[1] + objects)
     findings = counter.count(report.findings)
+    detail = [0] * 7  # at the end of the run (rules split lines as they read them): _text_line
+    for lf in holder["ctx"].files:
+        _text_detail(lf, detail)
     objects = len(holder["ctx"].index.resources)
     return {
         "objects": objects,
@@ -198,7 +205,43 @@ def measure(directory: Path) -> dict[str, Any]:
         "parts": parts,
         "facts": by_family,
         "findings_size": findings,
+        "text": detail,
     }
+
+
+def _text_detail(lf: Any, detail: list[int]) -> None:
+    """Adds to `detail` what the part `text` is made of for one file: its text's bytes and, of
+    those, what characters wider than a byte add; the lines split (`model.Lines`); the texts
+    its documents compose from that are not the file's text (a skimmed copy: unread.py)."""
+    from netlint.load import _Tree
+
+    lines = lf.file.lines
+    whole = getattr(lines, "text", None)
+    if isinstance(whole, str):
+        detail[0] += sys.getsizeof(whole)
+        if not whole.isascii():
+            detail[1] += sys.getsizeof(whole) - len(whole) - sys.getsizeof("")
+            detail[2] += 1
+    split = getattr(lines, "_lines", None) if whole is not None else lines
+    if split:
+        detail[3] += sys.getsizeof(split) + sum(map(sys.getsizeof, split))
+        detail[4] += 1
+    copies = {
+        id(doc.tree.text): doc.tree.text
+        for doc in lf.documents
+        if isinstance(doc.tree, _Tree) and doc.tree.text is not whole
+    }
+    if copies:
+        detail[5] += sum(map(sys.getsizeof, copies.values()))
+        detail[6] += 1
+
+
+def _text_line(detail: list[int]) -> str:
+    return (
+        f"text: {_mb(detail[0])} MB of file texts ({_mb(detail[1])} of it characters wider than "
+        f"a byte add, in {detail[2]} files), {_mb(detail[3])} MB of lines split in {detail[4]} "
+        f"files, {_mb(detail[5])} MB of other texts documents compose from in {detail[6]} files"
+    )
 
 
 def _mb(size: int) -> str:
@@ -230,6 +273,7 @@ def table(result: dict[str, Any], peak: float | None) -> list[str]:
         if i == 0:
             out.append("  ".join("-" * w for w in widths))
     kept = sum(size for size, _ in result["parts"].values())
+    out.append(_text_line(result["text"]))
     out.append(f"kept by the run: {_mb(kept)} MB of objects, {_per(kept, n)} bytes per object")
     rss = f"RSS of this process before the run (imports): {result['rss_before']:.0f} MB"
     if peak is not None:

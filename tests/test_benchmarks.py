@@ -107,8 +107,9 @@ def test_the_memory_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path)
     ]
     # the 28 generated objects hold 12 findings (as in the reports benchmark)
     assert lines[14].split()[:2] == ["findings", "(12)"]
-    assert lines[15].startswith("kept by the run: ")
-    assert len(lines) == 18
+    assert lines[15].startswith("text: ")
+    assert lines[16].startswith("kept by the run: ")
+    assert len(lines) == 19
 
     # one object: its data is two dicts and seven distinct strings, no node tree is kept
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
@@ -117,3 +118,13 @@ def test_the_memory_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path)
     rows = {line.split()[0]: line.split()[1:] for line in lines[3:9]}
     assert rows["data"][-1] == "9"
     assert rows["trees"] == ["0.00", "0", "0"]
+
+    # a character wider than a byte makes the whole text two bytes a character
+    wide = tmp_path / "wide"
+    wide.mkdir()
+    (wide / "a.yaml").write_text("# it\u2019s\nkind: x\n", encoding="utf-8")
+    (wide / "b.yaml").write_text("kind: y\n", encoding="utf-8")
+    lines = _run("memory.py", str(wide), "--no-rss")
+    text = next(line for line in lines if line.startswith("text: "))
+    assert " of it characters wider than a byte add, in 1 files), " in text
+    assert text.endswith(" MB of other texts documents compose from in 0 files")
