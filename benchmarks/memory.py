@@ -210,16 +210,18 @@ def measure(directory: Path) -> dict[str, Any]:
 
 
 def _text_detail(lf: Any, detail: list[int]) -> None:
-    """Adds to `detail` what the part `text` is made of for one file: its text's bytes and, of
-    those, what characters wider than a byte add; the lines split (`model.Lines`); the texts
+    """Adds to `detail` what the part `text` is made of for one file: its text's bytes (as
+    held: a str, or UTF-8 when `model.Lines.compact` took it so) and, of those, what characters
+    wider than a byte add; the lines split (`model.Lines`); the texts
     its documents compose from that are not the file's text (a skimmed copy: unread.py)."""
     from netlint.load import _Tree
+    from netlint.model import Lines
 
     lines = lf.file.lines
-    whole = getattr(lines, "text", None)
-    if isinstance(whole, str):
+    whole = lines.held if isinstance(lines, Lines) else None  # the str, or UTF-8 (compact)
+    if whole is not None:
         detail[0] += sys.getsizeof(whole)
-        if not whole.isascii():
+        if isinstance(whole, str) and not whole.isascii():
             detail[1] += sys.getsizeof(whole) - len(whole) - sys.getsizeof("")
             detail[2] += 1
     split = getattr(lines, "_lines", None) if whole is not None else lines
@@ -229,7 +231,7 @@ def _text_detail(lf: Any, detail: list[int]) -> None:
     copies = {
         id(doc.tree.text): doc.tree.text
         for doc in lf.documents
-        if isinstance(doc.tree, _Tree) and doc.tree.text is not whole
+        if isinstance(doc.tree, _Tree) and doc.tree.text is not whole and doc.tree.text is not lines
     }
     if copies:
         detail[5] += sum(map(sys.getsizeof, copies.values()))

@@ -325,7 +325,36 @@ def _finish(out: LoadedFile, text: str, has_braces: bool) -> LoadedFile:
         _templates_behind_syntax_errors(out, text)
     if "# Source:" in text:
         _attach_sources(out, text)
+    _compact(out, text)
     return out
+
+
+def _compact(out: LoadedFile, text: str) -> None:
+    """A wide text held as UTF-8 (`Lines.compact`): the file's, and the text its documents
+    compose from when it is another (a skimmed copy, unread.py). `text`: what was loaded."""
+    lines = out.file.lines
+    if type(lines) is not Lines:
+        return
+    held = lines.held
+    if held is text:
+        if not lines.compact():
+            return
+    elif type(held) is not bytes or held != text.encode("utf-8", "surrogatepass"):
+        return  # another text (a JSON file's tabs made spaces), or one not held compact
+    copies: dict[int, tuple[str, bytes]] = {}  # the copy itself held: its id stays its own
+    for doc in out.documents:
+        tree = doc.tree
+        if type(tree) is not _Tree or type(tree.text) is not str:
+            continue
+        if tree.text is text:
+            tree.text = lines
+            continue
+        found = copies.get(id(tree.text))
+        if found is None:
+            copy = Lines(tree.text)
+            found = copies[id(tree.text)] = (tree.text, (copy.compact() and copy.raw) or b"")
+        if found[1]:
+            tree.text = found[1]
 
 
 _ALIAS_NAME = re.compile(r"\*[\w-]")
@@ -657,7 +686,10 @@ class _Tree:
     RECENT = 256
     _recent: ClassVar[deque[_Tree]] = deque()
 
-    def __init__(self, text: str, line0: int, start: int, marks: Marks | None = None) -> None:
+    def __init__(
+        self, text: str | Lines | bytes, line0: int, start: int, marks: Marks | None = None
+    ) -> None:
+        # the text, or its file's Lines, or UTF-8, when the text is held compact (`_compact`)
         self.text = text
         self.line0 = line0
         self.start = start
@@ -668,7 +700,14 @@ class _Tree:
     def __call__(self) -> Node:
         node = self.node
         if node is None:
-            loader = _loader_class()("\n" * self.line0 + self.text[self.start :])
+            held = self.text
+            if isinstance(held, str):
+                text = held
+            elif isinstance(held, bytes):
+                text = held.decode("utf-8", "surrogatepass")
+            else:
+                text = held.text
+            loader = _loader_class()("\n" * self.line0 + text[self.start :])
             try:
                 with _fast_nodes():
                     node = loader.get_node() if loader.check_node() else None
@@ -696,6 +735,10 @@ _Packed = tuple[str, str | None, Any, list[tuple[Any, ...]], list[Problem], "Sou
 def pack(loaded: LoadedFile) -> _Packed | None:
     """`loaded` as builtins, for `unpack`; None when a document keeps its node tree (those
     files are read again where they are needed)."""
+    file = loaded.file
+    lines = file.lines
+    # the file's text as `unpack` takes it: a str, UTF-8 (Lines.compact), or a tuple of lines
+    text = lines.held if type(lines) is Lines else lines
     docs = []
     for doc in loaded.documents:
         tree = doc.tree
@@ -705,7 +748,7 @@ def pack(loaded: LoadedFile) -> _Packed | None:
         docs.append(
             (
                 doc.index,
-                tree.text,
+                text if tree.text is lines else tree.text,
                 tree.line0,
                 tree.start,
                 None if marks is None else marks.packed(),
@@ -713,21 +756,21 @@ def pack(loaded: LoadedFile) -> _Packed | None:
                 doc.source_template,
             )
         )
-    file = loaded.file
-    lines = file.lines
-    text = lines.text if type(lines) is Lines else lines
     return file.path, file.abspath, text, docs, loaded.problems, loaded.sources
 
 
 def unpack(packed: _Packed) -> LoadedFile:
     """The LoadedFile that `pack` was given (its documents' trees not composed yet)."""
     path, abspath, text, docs, problems, sources = packed
-    file = SourceFile(path, abspath, Lines(text) if type(text) is str else text)
+    compact = type(text) is bytes
+    lines = Lines(text) if type(text) is str else Lines.of_utf8(text) if compact else text
+    file = SourceFile(path, abspath, lines)
     out = LoadedFile(file, [], problems, sources)
     append = out.documents.append
     for index, doc_text, line0, start, cells, data, template in docs:
         marks = None if cells is None else Marks.unpacked(cells)
-        append(Document(file, index, _Tree(doc_text, line0, start, marks), data, template))
+        tree = _Tree(lines if compact and doc_text is text else doc_text, line0, start, marks)
+        append(Document(file, index, tree, data, template))
     return out
 
 

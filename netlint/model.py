@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import operator
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -61,15 +62,67 @@ class Span:
         return (Span, (self.line, self.column, self.end_line, self.end_column))
 
 
+# `Lines.compact` leaves shorter texts as they are: what it saves there is not worth a decode
+COMPACT_FROM = 4096
+
+
 class Lines(Sequence[str]):
     """The lines of a text (`str.splitlines`), split when first read: most files of a run are
-    never read line by line, and a tuple of lines takes five times the memory of the text."""
+    never read line by line, and a tuple of lines takes five times the memory of the text.
+    A text Python holds at two or four bytes a character (one typographic quote in a CRD's
+    descriptions makes the whole text so) can be held as UTF-8 instead (`compact`)."""
 
-    __slots__ = ("_lines", "text")
+    __slots__ = ("_lines", "_raw", "_text")
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        self._text: str | None = text
+        self._raw: bytes | None = None
         self._lines: tuple[str, ...] | None = None
+
+    @classmethod
+    def of_utf8(cls, raw: bytes) -> Lines:
+        """The Lines that `compact` made, from its `raw`."""
+        lines = cls.__new__(cls)
+        lines._text, lines._raw, lines._lines = None, raw, None
+        return lines
+
+    @property
+    def text(self) -> str:
+        text = self._text
+        if text is None:
+            assert self._raw is not None
+            return self._raw.decode("utf-8", "surrogatepass")
+        return text
+
+    @property
+    def raw(self) -> bytes | None:
+        """The text as UTF-8 when `compact` took it so, else None."""
+        return self._raw
+
+    @property
+    def held(self) -> str | bytes:
+        """The text as held: the str, or its UTF-8 (`compact`)."""
+        text = self._text
+        if text is None:
+            assert self._raw is not None
+            return self._raw
+        return text
+
+    def compact(self) -> bool:
+        """Hold the text as UTF-8 when that takes at most three quarters of what the str takes
+        (a text of some KiB at two or four bytes a character, few of them wide: a mostly-ASCII
+        text takes about half); `text` decodes it when asked. Whether it did."""
+        text = self._text
+        if text is None or len(text) < COMPACT_FROM or text.isascii():
+            return False
+        held = sys.getsizeof(text)
+        if held < 2 * len(text):  # one byte a character already (Latin-1)
+            return False
+        raw = text.encode("utf-8", "surrogatepass")
+        if 4 * len(raw) > 3 * held:
+            return False
+        self._raw, self._text = raw, None
+        return True
 
     def _split(self) -> tuple[str, ...]:
         lines = self._lines
@@ -93,7 +146,7 @@ class Lines(Sequence[str]):
         return iter(self._split())
 
     def __bool__(self) -> bool:
-        return bool(self.text)  # any non-empty text has a line
+        return bool(self._text if self._text is not None else self._raw)  # a text has a line
 
     def __eq__(self, other: object) -> bool:
         return tuple(self) == (tuple(other) if isinstance(other, (Lines, tuple)) else other)

@@ -340,6 +340,13 @@ def test_a_share_whose_process_sends_nothing_is_loaded_here(
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4), (4, 4)]
 
 
+def _files_text(held: object, lines: object) -> bool:
+    """Whether a document's tree composes from its file's own text (the same object)."""
+    from netlint.model import Lines
+
+    return held is lines or (isinstance(lines, Lines) and held is lines.held)
+
+
 def _round_trip(text: str, name: str) -> bool:
     """load.pack, pickled and unpickled as between processes, then load.unpack: the file as it
     was loaded. Returns whether the file could be packed (no document keeps its node tree)."""
@@ -355,6 +362,7 @@ def _round_trip(text: str, name: str) -> bool:
         return False
     back = unpack(pickle.loads(pickle.dumps(packed, pickle.HIGHEST_PROTOCOL)))
     assert back.file == loaded.file and back.file.lines.text == text  # type: ignore[attr-defined]
+    assert back.file.lines.raw == loaded.file.lines.raw  # type: ignore[attr-defined]
     assert back.problems == loaded.problems and back.sources == loaded.sources
     assert len(back.documents) == len(loaded.documents)
     for was, doc in zip(loaded.documents, back.documents, strict=True):
@@ -368,8 +376,9 @@ def _round_trip(text: str, name: str) -> bool:
         old, new = was.tree, doc.tree
         assert isinstance(old, _Tree) and isinstance(new, _Tree)
         assert (new.text, new.line0, new.start, new.node) == (old.text, old.line0, old.start, None)
+        assert type(new.text) is type(old.text)  # a str, the file's Lines, or UTF-8
         # one text for the file and its documents, as loaded
-        assert (new.text is back.file.lines.text) == (old.text is loaded.file.lines.text)  # type: ignore[attr-defined]
+        assert _files_text(new.text, back.file.lines) == _files_text(old.text, loaded.file.lines)
         if old.marks is None:
             assert new.marks is None
         else:
@@ -390,6 +399,9 @@ def test_a_packed_file_is_the_file_loaded() -> None:
         ("wide.yaml", wide),
         ("crlf.yaml", "a: 1\r\nb: 2\r\n"),
         ("empty.yaml", ""),
+        # held as UTF-8 (model.Lines.compact): the file's text, and a skimmed CRD's copy
+        ("quotes.yaml", "# it\u2019s\n" + "---\nkind: K\nspec: {a: b}\n" * 300),
+        ("crd.yaml", "# \u201c\n" + _CRD * 40),
     ]
     assert [_round_trip(text, name) for name, text in texts] == [
         True,
@@ -399,7 +411,35 @@ def test_a_packed_file_is_the_file_loaded() -> None:
         True,
         True,
         True,
+        True,
+        True,
     ]
+
+
+_CRD = (
+    "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+    "  name: c.example.com\nspec:\n  group: example.com\n  versions:\n  - name: v1\n"
+    "    schema:\n      openAPIV3Schema:\n        type: object\n"
+)
+
+
+def test_texts_held_as_utf8_pack_as_utf8() -> None:
+    from netlint.load import _Tree, load_text, pack, unpack
+    from netlint.model import Lines, SourceFile
+
+    for text, tree_text in (
+        ("# it\u2019s\n" + "---\nkind: K\nspec: {a: b}\n" * 300, Lines),
+        ("# \u201c\n" + _CRD * 40, bytes),
+    ):
+        loaded = load_text(SourceFile("a.yaml", None, Lines(text)), text, keep_nodes=False)
+        packed = pack(loaded)
+        assert packed is not None and packed[2] == text.encode("utf-8")
+        back = unpack(packed)
+        assert isinstance(back.file.lines, Lines) and back.file.lines.raw == packed[2]
+        trees = [d.tree for d in back.documents]
+        assert all(type(t) is _Tree and type(t.text) is tree_text for t in trees)
+        if tree_text is Lines:
+            assert all(t.text is back.file.lines for t in trees)  # type: ignore[union-attr]
 
 
 @pytest.mark.slow

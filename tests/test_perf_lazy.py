@@ -150,3 +150,74 @@ def test_a_run_leaves_no_document_behind() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert proc.stdout == "4 ['Document', 'LoadedFile']\n[]\n", proc.stderr
+
+
+def test_wide_texts_are_held_as_utf8() -> None:
+    from netlint.model import COMPACT_FROM, Lines
+
+    body = "a: b\n" * (COMPACT_FROM // 5 + 1)
+    for text in ("# it\u2019s\n" + body, "# \U0001f600\n" + body):  # two and four bytes a char
+        lines = Lines(text)
+        assert lines.compact() is True
+        assert lines.raw == lines.held == text.encode("utf-8")
+        assert lines.text == text
+        assert lines == tuple(text.splitlines())
+        assert (len(lines), lines[0], bool(lines)) == (
+            len(text.splitlines()),
+            text.splitlines()[0],
+            True,
+        )
+        assert lines.compact() is False  # held so already
+    for text in (
+        body,  # ASCII: a byte a character already
+        "# caf\u00e9\n" + body,  # Latin-1: the same
+        "# it\u2019s\n",  # too short to be worth it
+        "\u65e5\u672c" * COMPACT_FROM,  # UTF-8 would take more: three bytes a character
+    ):
+        lines = Lines(text)
+        assert lines.compact() is False
+        assert (lines.raw, lines.held) == (None, text)
+        assert lines.text is text
+
+
+def _wide_file(kind_block: str) -> str:
+    head = "# the service\u2019s objects\n"
+    docs = [kind_block.format(i=i) for i in range(80)]
+    return head + "---\n".join(docs)
+
+
+_SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\nspec:\n  ports:\n  - port: 80\n"
+_CRD = (
+    "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+    "  name: c{i}.example.com\nspec:\n  group: example.com\n  names:\n    kind: C{i}\n"
+    "  versions:\n  - name: v1\n    schema:\n      openAPIV3Schema:\n        type: object\n"
+    "        description: \u201cquoted\u201d\n"
+)
+
+
+@pytest.mark.parametrize("block", [_SERVICE, _CRD], ids=["service", "crd-skimmed"])
+def test_a_wide_file_composes_its_trees_from_its_utf8(
+    block: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netlint import model
+    from netlint.model import Lines
+
+    text = _wide_file(block)
+    compact = load_text(SourceFile("a.yaml", None, Lines(text)), text, keep_nodes=False)
+    monkeypatch.setattr(model, "COMPACT_FROM", 1 << 60)
+    wide = load_text(SourceFile("a.yaml", None, Lines(text)), text, keep_nodes=False)
+    lines = compact.file.lines
+    assert isinstance(lines, Lines) and lines.raw == text.encode("utf-8")
+    assert isinstance(wide.file.lines, Lines) and wide.file.lines.raw is None
+    assert len(compact.documents) == len(wide.documents) == 80
+    for a, b in zip(wide.documents, compact.documents, strict=True):
+        ta, tb = a.tree, b.tree
+        assert isinstance(ta, _Tree) and isinstance(tb, _Tree)
+        if block is _SERVICE:  # composed from the file's text: its Lines
+            assert ta.text is wide.file.lines.text and tb.text is lines
+        else:  # from the skimmed copy (unread.py), as UTF-8: one copy for all documents
+            assert isinstance(ta.text, str) and ta.text != text
+            assert tb.text == ta.text.encode("utf-8") and tb.text is compact.documents[0].tree.text  # type: ignore[union-attr]
+        assert (tb.line0, tb.start) == (ta.line0, ta.start)
+        assert a.data == b.data
+        assert _spans(a.node) == _spans(b.node)
