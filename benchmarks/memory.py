@@ -21,7 +21,8 @@ overhead not included), what the run keeps:
 
 The parts are counted as the first rule family starts. At the end of the run comes what the
 file texts are made of: what characters wider than a byte add (a str is 2 or 4 bytes a
-character when one character needs it), lines split as the rules read them (not in the parts),
+character when one character needs it), lines found as the rules read them (where they end,
+or the lines of a tuple: not in the parts),
 and texts documents compose from that are not their file's (skimmed copies: unread.py). Then
 the RSS: of this process before the run (interpreter and imports), and the peak of a separate
 `netlint check --jobs 1` on the same files (what run.py's figure 4 reads; this process's own
@@ -193,7 +194,7 @@ def measure(directory: Path) -> dict[str, Any]:
         was = by_family.get(name, (0, 0))
         by_family[name] = (was[0] + size, was[1] + objects)
     findings = counter.count(report.findings)
-    detail = [0] * 7  # at the end of the run (rules split lines as they read them): _text_line
+    detail = [0] * 7  # at the end of the run (rules find lines as they read them): _text_line
     for lf in holder["ctx"].files:
         _text_detail(lf, detail)
     objects = len(holder["ctx"].index.resources)
@@ -212,7 +213,7 @@ def measure(directory: Path) -> dict[str, Any]:
 def _text_detail(lf: Any, detail: list[int]) -> None:
     """Adds to `detail` what the part `text` is made of for one file: its text's bytes (as
     held: a str, or UTF-8 when `model.Lines.compact` took it so) and, of those, what characters
-    wider than a byte add; the lines split (`model.Lines`); the texts
+    wider than a byte add; where its lines end, once read (`model.Lines`); the texts
     its documents compose from that are not the file's text (a skimmed copy: unread.py)."""
     from netlint.load import _Tree
     from netlint.model import Lines
@@ -224,9 +225,11 @@ def _text_detail(lf: Any, detail: list[int]) -> None:
         if isinstance(whole, str) and not whole.isascii():
             detail[1] += sys.getsizeof(whole) - len(whole) - sys.getsizeof("")
             detail[2] += 1
-    split = getattr(lines, "_lines", None) if whole is not None else lines
-    if split:
-        detail[3] += sys.getsizeof(split) + sum(map(sys.getsizeof, split))
+    if whole is None:  # a tuple of lines
+        detail[3] += sys.getsizeof(lines) + sum(map(sys.getsizeof, lines))
+        detail[4] += 1
+    elif getattr(lines, "_ends", None) is not None:  # where its lines end (model.Lines)
+        detail[3] += sys.getsizeof(lines._ends)
         detail[4] += 1
     copies = {
         id(doc.tree.text): doc.tree.text
@@ -241,7 +244,7 @@ def _text_detail(lf: Any, detail: list[int]) -> None:
 def _text_line(detail: list[int]) -> str:
     return (
         f"text: {_mb(detail[0])} MB of file texts ({_mb(detail[1])} of it characters wider than "
-        f"a byte add, in {detail[2]} files), {_mb(detail[3])} MB of lines split in {detail[4]} "
+        f"a byte add, in {detail[2]} files), {_mb(detail[3])} MB of lines found in {detail[4]} "
         f"files, {_mb(detail[5])} MB of other texts documents compose from in {detail[6]} files"
     )
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import enum
 import operator
 import sys
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
@@ -66,32 +68,44 @@ class Span:
 COMPACT_FROM = 4096
 
 
-class Lines(Sequence[str]):
-    """The lines of a text (`str.splitlines`), split when first read: most files of a run are
-    never read line by line, and a tuple of lines takes five times the memory of the text.
-    A text Python holds at two or four bytes a character (one typographic quote in a CRD's
-    descriptions makes the whole text so) can be held as UTF-8 instead (`compact`)."""
+# the Lines whose UTF-8 was decoded last, and its text (Lines.text)
+_DECODED: list[object] = [None, ""]
 
-    __slots__ = ("_lines", "_raw", "_text")
+
+class Lines(Sequence[str]):
+    """The lines of a text (`str.splitlines`), found when first read: most files of a run are
+    never read line by line, and a tuple of lines takes five times the memory of the text. A
+    line is cut from the text when asked, by the offsets where lines end (four bytes a line).
+    A text Python holds at two or four bytes a character (one typographic quote in a CRD's
+    descriptions makes the whole text so) can be held as UTF-8 instead (`compact`); its lines
+    are then cut from the UTF-8, by byte offsets."""
+
+    __slots__ = ("_ends", "_raw", "_text")
 
     def __init__(self, text: str) -> None:
         self._text: str | None = text
         self._raw: bytes | None = None
-        self._lines: tuple[str, ...] | None = None
+        self._ends: array[int] | None = None
 
     @classmethod
     def of_utf8(cls, raw: bytes) -> Lines:
         """The Lines that `compact` made, from its `raw`."""
         lines = cls.__new__(cls)
-        lines._text, lines._raw, lines._lines = None, raw, None
+        lines._text, lines._raw, lines._ends = None, raw, None
         return lines
 
     @property
     def text(self) -> str:
         text = self._text
         if text is None:
-            assert self._raw is not None
-            return self._raw.decode("utf-8", "surrogatepass")
+            # the last text decoded is kept: the trees of one file are composed one after
+            # another (load._Tree), each from the whole text
+            if _DECODED[0] is not self:
+                assert self._raw is not None
+                _DECODED[:] = [self, self._raw.decode("utf-8", "surrogatepass")]
+            decoded = _DECODED[1]
+            assert isinstance(decoded, str)
+            return decoded
         return text
 
     @property
@@ -124,11 +138,31 @@ class Lines(Sequence[str]):
         self._raw, self._text = raw, None
         return True
 
-    def _split(self) -> tuple[str, ...]:
-        lines = self._lines
-        if lines is None:
-            lines = self._lines = tuple(self.text.splitlines())
-        return lines
+    def _line_ends(self) -> array[int]:
+        """Where each line ends, its line break included: in the text, or in its UTF-8."""
+        ends = self._ends
+        if ends is None:
+            text = self._text
+            lengths: Iterable[int]
+            if text is not None:
+                lengths = map(len, text.splitlines(True))
+            else:
+                lengths = (len(p.encode("utf-8", "surrogatepass")) for p in self._pieces())
+            ends = self._ends = array("q", accumulate(lengths))
+        return ends
+
+    def _pieces(self) -> list[str]:
+        return self.text.splitlines(True)
+
+    def _line(self, ends: array[int], i: int) -> str:
+        start, end = ends[i - 1] if i else 0, ends[i]
+        text = self._text
+        if text is not None:
+            piece = text[start:end]
+        else:
+            assert self._raw is not None
+            piece = self._raw[start:end].decode("utf-8", "surrogatepass")
+        return piece.splitlines()[0]  # without its line break (a piece is never empty)
 
     @overload
     def __getitem__(self, index: int) -> str: ...
@@ -137,13 +171,19 @@ class Lines(Sequence[str]):
     def __getitem__(self, index: slice) -> Sequence[str]: ...
 
     def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        return self._split()[index]
+        ends = self._line_ends()
+        if isinstance(index, slice):
+            return tuple(self._line(ends, i) for i in range(*index.indices(len(ends))))
+        i = index + len(ends) if index < 0 else index
+        if not 0 <= i < len(ends):
+            raise IndexError("line index out of range")
+        return self._line(ends, i)
 
     def __len__(self) -> int:
-        return len(self._split())
+        return len(self._line_ends())
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._split())
+        return iter(self.text.splitlines())
 
     def __bool__(self) -> bool:
         return bool(self._text if self._text is not None else self._raw)  # a text has a line

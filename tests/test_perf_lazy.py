@@ -106,13 +106,30 @@ def test_the_corpus_without_trees_reports_the_same(
 def test_lines_split_on_first_read_like_splitlines() -> None:
     from netlint.model import Lines
 
-    for text in ("", "a", "a\r\nb\n", "\n\nx", "x\u2028y\n"):
+    texts = ("", "a", "a\r\nb\n", "\n\nx", "x\u2028y\n", "\r\n", "a\rb\r\n\rc")
+    # every other break str.splitlines knows: form feed, file/group/record separators, NEL, ...
+    odd = "a\x0cb\x1cc\x1dd\x1e\x85e\x0bf\u2029"
+    for text in (*texts, odd):
         lines = Lines(text)
-        assert bool(lines) is bool(text.splitlines())
-        assert lines == tuple(text.splitlines())
-        assert list(lines) == text.splitlines()
-        assert len(lines) == len(text.splitlines())
-        assert tuple(lines[1:]) == tuple(text.splitlines()[1:])
+        split = text.splitlines()
+        assert bool(lines) is bool(split)
+        assert lines == tuple(split)
+        assert list(lines) == split
+        assert len(lines) == len(split)
+        assert [lines[i] for i in range(len(split))] == split
+        assert [lines[-i] for i in range(1, len(split) + 1)] == split[::-1]
+        assert (tuple(lines[1:]), tuple(lines[::-1]), tuple(lines[3:1])) == (
+            tuple(split[1:]),
+            tuple(split[::-1]),
+            (),
+        )
+        for beyond in (len(split), -len(split) - 1):
+            with pytest.raises(IndexError):
+                lines[beyond]
+        # what a line read keeps: where lines end, not the lines
+        assert lines._ends is None or list(lines._ends) == [
+            len("".join(text.splitlines(True)[: i + 1])) for i in range(len(split))
+        ]
     file = SourceFile("a.yaml", None, Lines("x: 1\ny: 2\n"))
     assert (file.line_text(2), file.line_text(3)) == ("y: 2", "")
 
