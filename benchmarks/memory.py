@@ -237,7 +237,8 @@ def _text_detail(lf: Any, detail: list[int]) -> None:
         if isinstance(doc.tree, _Tree) and doc.tree.text is not whole and doc.tree.text is not lines
     }
     if copies:
-        detail[5] += sum(map(sys.getsizeof, copies.values()))
+        held = (t.held if isinstance(t, Lines) else t for t in copies.values())
+        detail[5] += sum(map(sys.getsizeof, held))
         detail[6] += 1
 
 

@@ -341,7 +341,7 @@ def _compact(out: LoadedFile, text: str) -> None:
             return
     elif type(held) is not bytes or held != text.encode("utf-8", "surrogatepass"):
         return  # another text (a JSON file's tabs made spaces), or one not held compact
-    copies: dict[int, tuple[str, bytes]] = {}  # the copy itself held: its id stays its own
+    copies: dict[int, tuple[str, Lines | None]] = {}  # each copy held: its id stays its own
     for doc in out.documents:
         tree = doc.tree
         if type(tree) is not _Tree or type(tree.text) is not str:
@@ -352,8 +352,8 @@ def _compact(out: LoadedFile, text: str) -> None:
         found = copies.get(id(tree.text))
         if found is None:
             copy = Lines(tree.text)
-            found = copies[id(tree.text)] = (tree.text, (copy.compact() and copy.raw) or b"")
-        if found[1]:
+            found = copies[id(tree.text)] = (tree.text, copy if copy.compact() else None)
+        if found[1] is not None:
             tree.text = found[1]
 
 
@@ -687,9 +687,9 @@ class _Tree:
     _recent: ClassVar[deque[_Tree]] = deque()
 
     def __init__(
-        self, text: str | Lines | bytes, line0: int, start: int, marks: Marks | None = None
+        self, text: str | Lines, line0: int, start: int, marks: Marks | None = None
     ) -> None:
-        # the text, or its file's Lines, or UTF-8, when the text is held compact (`_compact`)
+        # the text, or a Lines holding it as UTF-8 (the file's, or a skimmed copy's: _compact)
         self.text = text
         self.line0 = line0
         self.start = start
@@ -701,12 +701,7 @@ class _Tree:
         node = self.node
         if node is None:
             held = self.text
-            if isinstance(held, str):
-                text = held
-            elif isinstance(held, bytes):
-                text = held.decode("utf-8", "surrogatepass")
-            else:
-                text = held.text
+            text = held if isinstance(held, str) else held.text
             loader = _loader_class()("\n" * self.line0 + text[self.start :])
             try:
                 with _fast_nodes():
@@ -748,7 +743,7 @@ def pack(loaded: LoadedFile) -> _Packed | None:
         docs.append(
             (
                 doc.index,
-                text if tree.text is lines else tree.text,
+                text if tree.text is lines else _held(tree.text),
                 tree.line0,
                 tree.start,
                 None if marks is None else marks.packed(),
@@ -759,6 +754,10 @@ def pack(loaded: LoadedFile) -> _Packed | None:
     return file.path, file.abspath, text, docs, loaded.problems, loaded.sources
 
 
+def _held(text: str | Lines) -> str | bytes:
+    return text if isinstance(text, str) else text.held
+
+
 def unpack(packed: _Packed) -> LoadedFile:
     """The LoadedFile that `pack` was given (its documents' trees not composed yet)."""
     path, abspath, text, docs, problems, sources = packed
@@ -767,10 +766,18 @@ def unpack(packed: _Packed) -> LoadedFile:
     file = SourceFile(path, abspath, lines)
     out = LoadedFile(file, [], problems, sources)
     append = out.documents.append
+    copies: dict[int, Lines] = {}  # a skimmed copy held as UTF-8: one Lines for its documents
     for index, doc_text, line0, start, cells, data, template in docs:
         marks = None if cells is None else Marks.unpacked(cells)
-        tree = _Tree(lines if compact and doc_text is text else doc_text, line0, start, marks)
-        append(Document(file, index, tree, data, template))
+        held: str | Lines = doc_text
+        if type(doc_text) is bytes:
+            if doc_text is text:
+                held = lines
+            else:
+                held = copies.get(id(doc_text)) or copies.setdefault(
+                    id(doc_text), Lines.of_utf8(doc_text)
+                )
+        append(Document(file, index, _Tree(held, line0, start, marks), data, template))
     return out
 
 

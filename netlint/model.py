@@ -75,7 +75,7 @@ _DECODED: list[object] = [None, ""]
 class Lines(Sequence[str]):
     """The lines of a text (`str.splitlines`), found when first read: most files of a run are
     never read line by line, and a tuple of lines takes five times the memory of the text. A
-    line is cut from the text when asked, by the offsets where lines end (four bytes a line).
+    line is cut from the text when asked, by the offsets where lines end (eight bytes a line).
     A text Python holds at two or four bytes a character (one typographic quote in a CRD's
     descriptions makes the whole text so) can be held as UTF-8 instead (`compact`); its lines
     are then cut from the UTF-8, by byte offsets."""
@@ -98,8 +98,8 @@ class Lines(Sequence[str]):
     def text(self) -> str:
         text = self._text
         if text is None:
-            # the last text decoded is kept: the trees of one file are composed one after
-            # another (load._Tree), each from the whole text
+            # the last text decoded is kept: the trees of a file's documents are composed one
+            # after another (load._Tree), each from the whole text
             if _DECODED[0] is not self:
                 assert self._raw is not None
                 _DECODED[:] = [self, self._raw.decode("utf-8", "surrogatepass")]
@@ -147,12 +147,10 @@ class Lines(Sequence[str]):
             if text is not None:
                 lengths = map(len, text.splitlines(True))
             else:
-                lengths = (len(p.encode("utf-8", "surrogatepass")) for p in self._pieces())
+                pieces = self.text.splitlines(True)
+                lengths = (len(p.encode("utf-8", "surrogatepass")) for p in pieces)
             ends = self._ends = array("q", accumulate(lengths))
         return ends
-
-    def _pieces(self) -> list[str]:
-        return self.text.splitlines(True)
 
     def _line(self, ends: array[int], i: int) -> str:
         start, end = ends[i - 1] if i else 0, ends[i]

@@ -234,7 +234,9 @@ def test_a_wide_file_composes_its_trees_from_its_utf8(
             assert ta.text is wide.file.lines.text and tb.text is lines
         else:  # from the skimmed copy (unread.py), as UTF-8: one copy for all documents
             assert isinstance(ta.text, str) and ta.text != text
-            assert tb.text == ta.text.encode("utf-8") and tb.text is compact.documents[0].tree.text  # type: ignore[union-attr]
+            assert isinstance(tb.text, Lines) and tb.text is not lines
+            assert tb.text.raw == ta.text.encode("utf-8")
+            assert tb.text is compact.documents[0].tree.text  # type: ignore[union-attr]
         assert (tb.line0, tb.start) == (ta.line0, ta.start)
         assert a.data == b.data
         assert _spans(a.node) == _spans(b.node)
