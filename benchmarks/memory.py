@@ -100,7 +100,7 @@ class _Facts(dict):  # type: ignore[type-arg]
     def __init__(self, counter: Counter, loaded: Any) -> None:
         super().__init__()
         self.counter = counter
-        self.loaded = loaded  # () -> the roots of the loaded state: counted first
+        self.loaded = loaded  # counts the loaded state, before the first facts are counted
         self.sizes: list[tuple[int, int]] = []
 
     def clear(self) -> None:

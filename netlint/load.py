@@ -341,7 +341,7 @@ def _compact(out: LoadedFile, text: str) -> None:
             return
     elif type(held) is not bytes or held != text.encode("utf-8", "surrogatepass"):
         return  # another text (a JSON file's tabs made spaces), or one not held compact
-    copies: dict[int, tuple[str, Lines | None]] = {}  # each copy held: its id stays its own
+    copies: dict[str, Lines | None] = {}  # a skimmed copy: one Lines for its documents
     for doc in out.documents:
         tree = doc.tree
         if type(tree) is not _Tree or type(tree.text) is not str:
@@ -349,12 +349,12 @@ def _compact(out: LoadedFile, text: str) -> None:
         if tree.text is text:
             tree.text = lines
             continue
-        found = copies.get(id(tree.text))
-        if found is None:
+        if tree.text not in copies:
             copy = Lines(tree.text)
-            found = copies[id(tree.text)] = (tree.text, copy if copy.compact() else None)
-        if found[1] is not None:
-            tree.text = found[1]
+            copies[tree.text] = copy if copy.compact() else None
+        compacted = copies[tree.text]
+        if compacted is not None:
+            tree.text = compacted
 
 
 _ALIAS_NAME = re.compile(r"\*[\w-]")
@@ -766,17 +766,16 @@ def unpack(packed: _Packed) -> LoadedFile:
     file = SourceFile(path, abspath, lines)
     out = LoadedFile(file, [], problems, sources)
     append = out.documents.append
-    copies: dict[int, Lines] = {}  # a skimmed copy held as UTF-8: one Lines for its documents
+    copies: dict[bytes, Lines] = {}  # a skimmed copy held as UTF-8: one Lines for its documents
     for index, doc_text, line0, start, cells, data, template in docs:
         marks = None if cells is None else Marks.unpacked(cells)
         held: str | Lines = doc_text
-        if type(doc_text) is bytes:
-            if doc_text is text:
-                held = lines
-            else:
-                held = copies.get(id(doc_text)) or copies.setdefault(
-                    id(doc_text), Lines.of_utf8(doc_text)
-                )
+        if doc_text is text and compact:
+            held = lines
+        elif type(doc_text) is bytes:
+            if doc_text not in copies:
+                copies[doc_text] = Lines.of_utf8(doc_text)
+            held = copies[doc_text]
         append(Document(file, index, _Tree(held, line0, start, marks), data, template))
     return out
 
