@@ -128,3 +128,111 @@ def test_the_memory_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path)
     text = next(line for line in lines if line.startswith("text: "))
     assert " of it characters wider than a byte add, in 1 files), " in text
     assert text.endswith(" MB of other texts documents compose from in 0 files")
+
+
+def _phases_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "netlint_bench_phases", ROOT / "benchmarks" / "phases.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_phases_of_a_run_are_read_from_its_marks() -> None:
+    phases = _phases_module()
+    # a --jobs 2 run as the bootstrap marks it: [pid, parent pid, what, seconds, page faults];
+    # each child writes its marks when it leaves, before the parent
+    marks = [
+        [11, 10, "child", 0.30, 5],
+        [11, 10, "first read", 0.31, 5],
+        [11, 10, "read", 1.20, 100],
+        [11, 10, "sent", 1.25, 110],
+        [12, 10, "child", 1.50, 7],
+        [12, 10, "> check b", 1.51, 7],
+        [12, 10, "< check b", 1.80, 507],
+        [12, 10, "sent", 1.85, 517],
+        [10, 1, "begin", 0.0, 1000],
+        [10, 1, "> loaded", 0.25, 1200],
+        [10, 1, "> load", 0.25, 1200],
+        [10, 1, "first read", 0.35, 1300],
+        [10, 1, "read", 1.10, 2000],
+        [10, 1, "< load", 1.30, 2600],
+        [10, 1, "< loaded", 1.40, 3000],
+        [10, 1, "> engine", 1.40, 3000],
+        [10, 1, "> index", 1.40, 3000],
+        [10, 1, "< index", 1.45, 3050],
+        [10, 1, "> rules", 1.46, 3050],
+        [10, 1, "> check a", 1.47, 3050],
+        [10, 1, "< check a", 1.70, 3450],
+        [10, 1, "< rules", 1.90, 3500],
+        [10, 1, "< engine", 1.90, 3500],
+        [10, 1, "exit", 2.00, 3600],
+    ]
+    got = phases.phases(2.10, marks, {"a": "NL4", "b": "NL3"})
+    rounded = {
+        name: {k: round(v, 6) for k, v in p["seconds"].items()}
+        for name, p in got["processes"].items()
+    }
+    assert rounded == {
+        # start-up: up to the load, with the 0.10 s the bootstrap did not see (2.10 - 2.00)
+        "P0": {
+            "start-up": 0.35,
+            "load": 0.85,
+            "receive": 0.30,
+            "index": 0.05,
+            "rules NL4": 0.23,
+            "rules wait": 0.20,
+            "report": 0.10,
+            "other": 0.02,
+        },
+        "P1": {"load": 0.89, "send": 0.05, "forked at": 0.30},
+        "P2": {"rules NL3": 0.29, "send": 0.05, "forked at": 1.50},
+    }
+    assert got["processes"]["P0"]["faults"] == {
+        "start-up": 200,
+        "load": 800,
+        "receive": 1000,
+        "index": 50,
+        "rules NL4": 400,
+        "rules wait": 50,
+        "report": 100,
+    }
+    assert got["processes"]["P2"]["faults"] == {"rules NL3": 500, "send": 10}
+
+
+def test_the_phases_benchmark_writes_its_table(shared_dir: Path) -> None:
+    if not (shared_dir / "bench" / "gen_corpus.py").is_file():
+        pytest.skip("../shared/bench/gen_corpus.py is absent")
+    lines = _run("phases.py", "--files", "2", "--per-file", "14", "--runs", "1")
+    assert lines[0].startswith("synthetic 2x14: best of 1 runs each, Python ")
+    assert lines[2].split() == [
+        "phase",
+        "--jobs",
+        "1",
+        "faults",
+        *("P0", "s", "faults", "P1", "s", "faults", "P2", "s", "faults"),
+    ]
+    assert [line.split()[0] for line in lines[3:-2]] == [
+        "start-up",
+        "load",
+        "send",
+        "receive",
+        "index",
+        "rules",
+        "rules",
+        "rules",
+        "rules",
+        "rules",
+        "rules",
+        "report",
+        "other",
+        "wall",
+    ]
+    assert [line.split()[1] for line in lines[8:14]] == ["NL0", "NL1", "NL2", "NL3", "NL4", "wait"]
+    assert lines[-2].startswith("in one process with --jobs 1: start-up, index and report ")
+    assert lines[-1].startswith("speed-up: at most ")
+    assert len(lines) == 19

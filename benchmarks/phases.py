@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Where the wall time of a `netlint check` run goes, phase by phase and process by process,
+with `--jobs 1` and with `--jobs N`: what figure 6 of run.py (the `--jobs 2` speed-up) is made
+of.
+
+usage: python benchmarks/phases.py [DIR] [--files N] [--per-file M] [--jobs N] [--runs R]
+
+Without DIR it generates the synthetic corpus (../shared/bench/gen_corpus.py N M; default
+200 x 50 = 10k objects, figure 6's). Each side is a fresh `python -m netlint check DIR -f json
+-o /dev/null --fail-on never -q --jobs J`, started through a bootstrap that times netlint's
+own functions (it wraps them; netlint is not changed) and records the minor page faults of each
+process (`ru_minflt`: each first write to a page shared after a fork copies it). The sides
+alternate, R runs each, and the run with the least wall time of each side is shown.
+
+  start-up      from the interpreter's start to the first file read (imports, config, rules)
+  load          the files read and parsed: by this process (P0), by a forked child (P1, P2 ...)
+  send          a child's files or findings pickled and written to the parent after its last
+  receive       the children's files sent back and unpacked here (--jobs N only)
+  index         the object index (engine.context)
+  rules NLx     each rule family's checks and their findings placed, in the process that ran it
+  rules wait    this process waiting for the rules children and reading their findings
+  report        the report written, and the exit
+  other         the rest of the wall time of P0 (with --jobs 1 mostly importing the checks,
+                which --jobs N does in P0's load, while the children load)
+
+The last lines hold what bounds the speed-up: the share of the `--jobs 1` run that stays in
+one process (start-up, index, report; the rules too when a family is most of them), the
+speed-up that leaves at most (Amdahl's law, with nothing lost to the split), and the measured
+one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import generate
+
+# Run in the measured process: wraps netlint's functions, each process writes its marks to
+# the log (one write, when it leaves) as JSON lines of [pid, parent pid, what, seconds since
+# the bootstrap started, minor page faults].
+BOOTSTRAP = r"""
+import json, os, resource, sys, time
+LOG = os.environ["NETLINT_PHASES_LOG"]
+BEGIN = time.perf_counter()
+MARKS = []
+
+def mark(what):
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    MARKS.append([os.getpid(), os.getppid(), what, time.perf_counter() - BEGIN, faults])
+
+mark("begin")
+import netlint.api as api, netlint.engine as engine, netlint.parallel as parallel
+
+def around(module, name, what):
+    fn = getattr(module, name)
+    def wrapped(*args, **kwargs):
+        mark("> " + what)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            mark("< " + what)
+    setattr(module, name, wrapped)
+
+around(engine, "context", "index")
+around(parallel, "map_claimed", "load")
+around(api, "_load_in_processes", "loaded")
+around(parallel, "run_groups", "rules")
+
+read_file = api.read_file
+def read(*args, **kwargs):
+    if not MARKS or MARKS[-1][2] != "read":
+        mark("first read")
+    try:
+        return read_file(*args, **kwargs)
+    finally:
+        mark("read")
+api.read_file = read
+
+def check_timed(name, fn):
+    def timed(ctx, params):
+        mark("> check " + name)
+        yield from fn(ctx, params)
+        mark("< check " + name)
+    return timed
+
+run = engine.run
+def engine_run(*args, **kwargs):
+    # the checks wrapped once netlint imports them (with --jobs N, while the children load)
+    from netlint.checks import REGISTRY
+    if not getattr(engine_run, "done", False):
+        for name, check in list(REGISTRY.items()):
+            REGISTRY[name] = type(check)(check_timed(name, check.fn), check.load_params)
+        engine_run.done = True
+    mark("> engine")
+    try:
+        return run(*args, **kwargs)
+    finally:
+        mark("< engine")
+engine.run = engine_run
+
+fork = parallel._fork
+def forked(produce):
+    def child():
+        del MARKS[:]  # the parent's, copied by the fork: the parent writes them
+        mark("child")
+        try:
+            return produce()
+        finally:
+            mark("sent")
+    return fork(child)
+parallel._fork = forked
+
+leave = os._exit
+def exit_now(status):
+    mark("exit")
+    with open(LOG, "a", encoding="utf-8") as out:
+        out.write("".join(json.dumps(m) + "\n" for m in MARKS))
+    leave(status)
+os._exit = exit_now
+
+sys.argv = ["netlint", *sys.argv[1:]]
+from netlint import cli
+try:
+    cli.main()
+finally:
+    exit_now(0)
+"""
+
+
+def run_once(directory: Path, jobs: int, log: Path) -> tuple[float, list[list[Any]]]:
+    """The wall time of one run and its marks (every process's)."""
+    log.unlink(missing_ok=True)
+    cmd = [sys.executable, "-c", BOOTSTRAP, "check", str(directory), "--jobs", str(jobs)]
+    cmd += ["-f", "json", "-o", os.devnull, "--fail-on", "never", "-q"]
+    started = time.perf_counter()
+    result = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NETLINT_PHASES_LOG": str(log)},
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"phases: netlint check exited {result.returncode}: {result.stderr}")
+    marks = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    return wall, marks
+
+
+def family_of() -> dict[str, str]:
+    """Each check's rule family (a check several rules share: the first rule's)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from netlint.custom import load_all_rules
+    from netlint.config import default_config
+
+    found: dict[str, str] = {}
+    for rule in load_all_rules(default_config()):
+        found.setdefault(rule.check, rule.family)
+    return found
+
+
+class _Tally:
+    """Seconds and page faults per phase, from pairs of marks."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.faults: dict[str, int] = {}
+
+    def add(self, phase: str, start: list[Any], end: list[Any]) -> None:
+        self.times[phase] = self.times.get(phase, 0.0) + end[3] - start[3]
+        self.faults[phase] = self.faults.get(phase, 0) + end[4] - start[4]
+
+
+def phases(wall: float, marks: list[list[Any]], families: dict[str, str]) -> dict[str, Any]:
+    """Seconds per phase: `{"P0": {phase: s}, "P1": ...}` (P0 the process started; the
+    others in the order they started), the faults of each, and the wall time."""
+    main = next(m[0] for m in marks if m[2] == "begin")
+    # the children in the order they were forked (each writes its marks when it leaves)
+    pids = [main, *(m[0] for m in sorted(marks, key=lambda m: m[3]) if m[2] == "child")]
+    by_pid: dict[int, list[list[Any]]] = {pid: [] for pid in pids}
+    for m in marks:
+        by_pid[m[0]].append(m)
+    # the children's clocks are the parent's (perf_counter: one monotonic clock), their
+    # BEGIN too (forked): their marks line up with the parent's
+    out: dict[str, Any] = {"wall": wall, "processes": {}}
+    exit_at = next(m[3] for m in by_pid[main] if m[2] == "exit")
+    # the interpreter's own start-up: what the bootstrap did not see
+    before = wall - exit_at
+    for n, pid in enumerate(pids):
+        tally = _Tally()
+        times, faults, add = tally.times, tally.faults, tally.add
+        own = by_pid[pid]
+
+        opened: dict[str, list[Any]] = {}
+        seen: dict[str, list[Any]] = {}
+        first_read = last_read = None
+        for m in own:
+            what = m[2]
+            if what == "first read" and first_read is None:
+                first_read = m
+            elif what == "read":
+                last_read = m
+            elif what.startswith("> "):
+                opened[what[2:]] = m
+                seen.setdefault(what[2:], m)
+            elif what.startswith("< ") and what[2:] in opened:
+                start = opened.pop(what[2:])
+                name = what[2:]
+                if name.startswith("check "):
+                    add("rules " + families.get(name[6:], "?"), start, m)
+                elif name == "index":
+                    add("index", start, m)
+                elif name == "loaded":
+                    # what follows this process's last file: the children's files received
+                    add("receive", last_read or seen.get("load", start), m)
+                elif name == "rules":
+                    checks = [x for x in own if x[2].startswith("< check ")]
+                    within = [x for x in checks if start[3] <= x[3] <= m[3]]
+                    last_check = max(within, key=lambda x: x[3], default=start)
+                    add("rules wait", last_check, m)
+        if pid == main:
+            # with --jobs N the load starts as the children are forked (map_claimed)
+            loading = next((m for m in own if m[2] == "> load"), first_read)
+            if loading is not None:
+                add("start-up", own[0], loading)
+                times["start-up"] += before
+                if last_read is not None:
+                    add("load", loading, last_read)
+            engine_end = next((m for m in reversed(own) if m[2] == "< engine"), None)
+            if engine_end is not None:
+                add("report", engine_end, own[-1])
+        else:
+            start = next(m for m in own if m[2] == "child")
+            if first_read is not None and last_read is not None:
+                add("load", first_read, last_read)
+                sent = next((m for m in own if m[2] == "sent"), None)
+                if sent is not None:
+                    add("send", last_read, sent)
+            else:
+                sent = next((m for m in own if m[2] == "sent"), own[-1])
+                checked = [m for m in own if m[2].startswith("< check ")]
+                if checked:
+                    add("send", checked[-1], sent)
+            times["forked at"] = start[3]
+        if pid == main:
+            times["other"] = wall - sum(times.values())
+        out["processes"][f"P{n}"] = {"seconds": times, "faults": faults}
+    return out
+
+
+ORDER = [
+    "start-up",
+    "load",
+    "send",
+    "receive",
+    "index",
+    "rules NL0",
+    "rules NL1",
+    "rules NL2",
+    "rules NL3",
+    "rules NL4",
+    "rules wait",
+    "report",
+    "other",
+]
+
+
+def table(one: dict[str, Any], many: dict[str, Any], jobs: int) -> list[str]:
+    """Rows of phase, `--jobs 1` seconds, then each process of `--jobs N` (seconds and page
+    faults)."""
+    serial = one["processes"]["P0"]["seconds"]
+    procs = many["processes"]
+    serial_faults = one["processes"]["P0"]["faults"]
+    head = f"{'phase':<12} {'--jobs 1':>9} {'faults':>7}"
+    for name in procs:
+        head += f" {name + ' s':>8} {'faults':>7}"
+    lines = [f"{'':<30}--jobs {jobs}: P0 is the process started, P1... forked", head]
+    for phase in ORDER:
+        cells = [procs[p]["seconds"].get(phase) for p in procs]
+        if serial.get(phase) is None and all(c is None for c in cells):
+            continue
+        row = f"{phase:<12} {_s(serial.get(phase)):>9} {serial_faults.get(phase, ''):>7}"
+        for p in procs:
+            row += f" {_s(procs[p]['seconds'].get(phase)):>8}"
+            row += f" {procs[p]['faults'].get(phase, ''):>7}"
+        lines.append(row)
+    lines.append(f"{'wall':<12} {one['wall']:>9.3f} {'':>7} {many['wall']:>8.3f}")
+    stays = sum(serial.get(p, 0.0) for p in ("start-up", "index", "report"))
+    rules = {p: s for p, s in serial.items() if p.startswith("rules NL")}
+    biggest = max(rules.values(), default=0.0)
+    other = max(0.0, one["wall"] - stays)
+    # with N processes the rules take at least their costliest family
+    rest = max(other / jobs, biggest)
+    bound = one["wall"] / (stays + rest) if stays + rest else 0.0
+    lines.append(
+        f"in one process with --jobs 1: start-up, index and report {stays:.3f} s of "
+        f"{one['wall']:.3f} s ({stays / one['wall']:.0%}); the costliest family "
+        f"{biggest:.3f} s"
+    )
+    lines.append(
+        f"speed-up: at most {bound:.2f}x with {jobs} processes and nothing lost to the split; "
+        f"measured {one['wall'] / many['wall']:.2f}x"
+    )
+    return lines
+
+
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", nargs="?", type=Path)
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--per-file", type=int, default=50)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    families = family_of()
+    with tempfile.TemporaryDirectory(prefix="netlint-phases-") as tmp:
+        if args.directory is None:
+            directory = Path(tmp) / "corpus"
+            generate(directory, args.files, args.per_file)
+            label = f"synthetic {args.files}x{args.per_file}"
+        else:
+            directory = args.directory
+            label = str(directory)
+        log = Path(tmp) / "marks.jsonl"
+        best: dict[int, tuple[float, list[list[Any]]]] = {}
+        for _ in range(max(1, args.runs)):
+            for jobs in (1, args.jobs):
+                wall, marks = run_once(directory, jobs, log)
+                if jobs not in best or wall < best[jobs][0]:
+                    best[jobs] = (wall, marks)
+    one = phases(*best[1], families)
+    many = phases(*best[args.jobs], families)
+    print(f"{label}: best of {max(1, args.runs)} runs each, Python {sys.version.split()[0]}")
+    for line in table(one, many, args.jobs):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
