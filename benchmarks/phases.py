@@ -160,8 +160,8 @@ def run_once(directory: Path, jobs: int, log: Path) -> tuple[float, list[list[An
 def family_of() -> dict[str, str]:
     """Each check's rule family (a check several rules share: the first rule's)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from netlint.custom import load_all_rules
     from netlint.config import default_config
+    from netlint.custom import load_all_rules
 
     found: dict[str, str] = {}
     for rule in load_all_rules(default_config()):
