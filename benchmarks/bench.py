@@ -130,6 +130,16 @@ def generate(target: Path, n_files: int, per_file: int) -> None:
     )
 
 
+def corpus(directory: Path | None, tmp: str, files: int, per_file: int) -> tuple[Path, str]:
+    """`directory`, or the synthetic corpus of `files` x `per_file` generated under `tmp`; and
+    the label a script prints for it."""
+    if directory is not None:
+        return directory, str(directory)
+    generated = Path(tmp) / "corpus"
+    generate(generated, files, per_file)
+    return generated, f"synthetic {files}x{per_file}"
+
+
 def measure(directory: Path, runs: int, use_script: bool) -> dict[str, float | int | str]:
     files = manifest_files(directory)
     if not files:

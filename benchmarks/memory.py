@@ -50,7 +50,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import generate, manifest_files, timed
+from bench import corpus, manifest_files, timed
 
 _SKIP = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, enum.Enum)
 
@@ -302,13 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rss", action="store_true", help="skip the separate netlint run")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="netlint-memory-") as tmp:
-        if args.directory is None:
-            directory = Path(tmp) / "corpus"
-            generate(directory, args.files, args.per_file)
-            label = f"synthetic {args.files}x{args.per_file}"
-        else:
-            directory = args.directory
-            label = str(directory)
+        directory, label = corpus(args.directory, tmp, args.files, args.per_file)
         size = sum(f.stat().st_size for f in manifest_files(directory))
         peak = None
         if not args.no_rss:

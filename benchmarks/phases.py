@@ -43,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import generate
+from bench import corpus
 
 # Run in the measured process: wraps netlint's functions, each process writes its marks to
 # the log (one write, when it leaves) as JSON lines of [pid, parent pid, what, seconds since
@@ -328,13 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     families = family_of()
     with tempfile.TemporaryDirectory(prefix="netlint-phases-") as tmp:
-        if args.directory is None:
-            directory = Path(tmp) / "corpus"
-            generate(directory, args.files, args.per_file)
-            label = f"synthetic {args.files}x{args.per_file}"
-        else:
-            directory = args.directory
-            label = str(directory)
+        directory, label = corpus(args.directory, tmp, args.files, args.per_file)
         log = Path(tmp) / "marks.jsonl"
         best: dict[int, tuple[float, list[list[Any]]]] = {}
         for _ in range(max(1, args.runs)):

@@ -62,12 +62,12 @@ def test_the_loader_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path)
     assert len(lines) == 3
 
 
-def _memory_module():  # type: ignore[no-untyped-def]
+def _module(script: str):  # type: ignore[no-untyped-def]
+    """A benchmark script imported as a module (benchmarks/ is not a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(
-        "netlint_bench_memory", ROOT / "benchmarks" / "memory.py"
-    )
+    path = ROOT / "benchmarks" / script
+    spec = importlib.util.spec_from_file_location(f"netlint_bench_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -75,7 +75,7 @@ def _memory_module():  # type: ignore[no-untyped-def]
 
 
 def test_the_memory_counter_counts_each_object_once() -> None:
-    memory = _memory_module()
+    memory = _module("memory.py")
     inner = [1, 2]
     shared = {"key": inner}
     counter = memory.Counter()
@@ -130,20 +130,8 @@ def test_the_memory_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path)
     assert text.endswith(" MB of other texts documents compose from in 0 files")
 
 
-def _phases_module():  # type: ignore[no-untyped-def]
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "netlint_bench_phases", ROOT / "benchmarks" / "phases.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_phases_of_a_run_are_read_from_its_marks() -> None:
-    phases = _phases_module()
+    phases = _module("phases.py")
     # a --jobs 2 run as the bootstrap marks it: [pid, parent pid, what, seconds, page faults];
     # each child writes its marks when it leaves, before the parent
     marks = [
