@@ -46,8 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import corpus
 
 # Run in the measured process: wraps netlint's functions, each process writes its marks to
-# the log (one write, when it leaves) as JSON lines of [pid, parent pid, what, seconds since
-# the bootstrap started, minor page faults].
+# the log (one write, when it leaves) as JSON lines of [pid, what, seconds since the bootstrap
+# started, minor page faults].
 BOOTSTRAP = r"""
 import json, os, resource, sys, time
 LOG = os.environ["NETLINT_PHASES_LOG"]
@@ -56,14 +56,16 @@ MARKS = []
 
 def mark(what):
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    MARKS.append([os.getpid(), os.getppid(), what, time.perf_counter() - BEGIN, faults])
+    MARKS.append([os.getpid(), what, time.perf_counter() - BEGIN, faults])
 
 mark("begin")
 import netlint.api as api, netlint.engine as engine, netlint.parallel as parallel
 
-def around(module, name, what):
+def around(module, name, what, before=None):
     fn = getattr(module, name)
     def wrapped(*args, **kwargs):
+        if before is not None:
+            before()
         mark("> " + what)
         try:
             return fn(*args, **kwargs)
@@ -78,7 +80,7 @@ around(parallel, "run_groups", "rules")
 
 read_file = api.read_file
 def read(*args, **kwargs):
-    if not MARKS or MARKS[-1][2] != "read":
+    if not MARKS or MARKS[-1][1] != "read":
         mark("first read")
     try:
         return read_file(*args, **kwargs)
@@ -93,20 +95,16 @@ def check_timed(name, fn):
         mark("< check " + name)
     return timed
 
-run = engine.run
-def engine_run(*args, **kwargs):
-    # the checks wrapped once netlint imports them (with --jobs N, while the children load)
+WRAPPED = []
+def wrap_checks():
+    # once, when netlint has imported them (with --jobs N, while the children load)
     from netlint.checks import REGISTRY
-    if not getattr(engine_run, "done", False):
+    if not WRAPPED:
         for name, check in list(REGISTRY.items()):
             REGISTRY[name] = type(check)(check_timed(name, check.fn), check.load_params)
-        engine_run.done = True
-    mark("> engine")
-    try:
-        return run(*args, **kwargs)
-    finally:
-        mark("< engine")
-engine.run = engine_run
+        WRAPPED.append(True)
+
+around(engine, "run", "engine", before=wrap_checks)
 
 fork = parallel._fork
 def forked(produce):
@@ -177,42 +175,39 @@ class _Tally:
         self.faults: dict[str, int] = {}
 
     def add(self, phase: str, start: list[Any], end: list[Any]) -> None:
-        self.times[phase] = self.times.get(phase, 0.0) + end[3] - start[3]
-        self.faults[phase] = self.faults.get(phase, 0) + end[4] - start[4]
+        self.times[phase] = self.times.get(phase, 0.0) + end[2] - start[2]
+        self.faults[phase] = self.faults.get(phase, 0) + end[3] - start[3]
 
 
 def phases(wall: float, marks: list[list[Any]], families: dict[str, str]) -> dict[str, Any]:
     """Seconds per phase: `{"P0": {phase: s}, "P1": ...}` (P0 the process started; the
     others in the order they started), the faults of each, and the wall time."""
-    main = next(m[0] for m in marks if m[2] == "begin")
+    main = next(m[0] for m in marks if m[1] == "begin")
     # the children in the order they were forked (each writes its marks when it leaves)
-    pids = [main, *(m[0] for m in sorted(marks, key=lambda m: m[3]) if m[2] == "child")]
+    pids = [main, *(m[0] for m in sorted(marks, key=lambda m: m[2]) if m[1] == "child")]
     by_pid: dict[int, list[list[Any]]] = {pid: [] for pid in pids}
     for m in marks:
         by_pid[m[0]].append(m)
     # the children's clocks are the parent's (perf_counter: one monotonic clock), their
     # BEGIN too (forked): their marks line up with the parent's
     out: dict[str, Any] = {"wall": wall, "processes": {}}
-    exit_at = next(m[3] for m in by_pid[main] if m[2] == "exit")
-    # the interpreter's own start-up: what the bootstrap did not see
-    before = wall - exit_at
     for n, pid in enumerate(pids):
         tally = _Tally()
-        times, faults, add = tally.times, tally.faults, tally.add
+        add = tally.add
         own = by_pid[pid]
-
+        # with --jobs N the load starts as the children are forked (map_claimed)
+        load_start = next((m for m in own if m[1] == "> load"), None)
+        checked = [m for m in own if m[1].startswith("< check ")]
         opened: dict[str, list[Any]] = {}
-        seen: dict[str, list[Any]] = {}
         first_read = last_read = None
         for m in own:
-            what = m[2]
+            what = m[1]
             if what == "first read" and first_read is None:
                 first_read = m
             elif what == "read":
                 last_read = m
             elif what.startswith("> "):
                 opened[what[2:]] = m
-                seen.setdefault(what[2:], m)
             elif what.startswith("< ") and what[2:] in opened:
                 start = opened.pop(what[2:])
                 name = what[2:]
@@ -222,39 +217,33 @@ def phases(wall: float, marks: list[list[Any]], families: dict[str, str]) -> dic
                     add("index", start, m)
                 elif name == "loaded":
                     # what follows this process's last file: the children's files received
-                    add("receive", last_read or seen.get("load", start), m)
+                    add("receive", last_read or load_start or start, m)
                 elif name == "rules":
-                    checks = [x for x in own if x[2].startswith("< check ")]
-                    within = [x for x in checks if start[3] <= x[3] <= m[3]]
-                    last_check = max(within, key=lambda x: x[3], default=start)
-                    add("rules wait", last_check, m)
+                    within = [x for x in checked if start[2] <= x[2] <= m[2]]
+                    add("rules wait", max(within, key=lambda x: x[2], default=start), m)
+        times = tally.times
         if pid == main:
-            # with --jobs N the load starts as the children are forked (map_claimed)
-            loading = next((m for m in own if m[2] == "> load"), first_read)
+            loading = load_start or first_read
             if loading is not None:
                 add("start-up", own[0], loading)
-                times["start-up"] += before
+                # the interpreter's own start-up and exit: what the bootstrap did not see
+                times["start-up"] += wall - own[-1][2]
                 if last_read is not None:
                     add("load", loading, last_read)
-            engine_end = next((m for m in reversed(own) if m[2] == "< engine"), None)
+            engine_end = next((m for m in reversed(own) if m[1] == "< engine"), None)
             if engine_end is not None:
                 add("report", engine_end, own[-1])
+            times["other"] = wall - sum(times.values())
         else:
-            start = next(m for m in own if m[2] == "child")
+            # a load child's files, or a rules child's findings, sent after its last work
             if first_read is not None and last_read is not None:
                 add("load", first_read, last_read)
-                sent = next((m for m in own if m[2] == "sent"), None)
-                if sent is not None:
-                    add("send", last_read, sent)
-            else:
-                sent = next((m for m in own if m[2] == "sent"), own[-1])
-                checked = [m for m in own if m[2].startswith("< check ")]
-                if checked:
-                    add("send", checked[-1], sent)
-            times["forked at"] = start[3]
-        if pid == main:
-            times["other"] = wall - sum(times.values())
-        out["processes"][f"P{n}"] = {"seconds": times, "faults": faults}
+            sent = next((m for m in own if m[1] == "sent"), own[-1])
+            after = last_read or (checked[-1] if checked else None)
+            if after is not None:
+                add("send", after, sent)
+            times["forked at"] = own[0][2]
+        out["processes"][f"P{n}"] = {"seconds": times, "faults": tally.faults}
     return out
 
 

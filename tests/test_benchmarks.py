@@ -132,33 +132,33 @@ def test_the_memory_benchmark_writes_its_table(shared_dir: Path, tmp_path: Path)
 
 def test_the_phases_of_a_run_are_read_from_its_marks() -> None:
     phases = _module("phases.py")
-    # a --jobs 2 run as the bootstrap marks it: [pid, parent pid, what, seconds, page faults];
+    # a --jobs 2 run as the bootstrap marks it: [pid, what, seconds, page faults];
     # each child writes its marks when it leaves, before the parent
     marks = [
-        [11, 10, "child", 0.30, 5],
-        [11, 10, "first read", 0.31, 5],
-        [11, 10, "read", 1.20, 100],
-        [11, 10, "sent", 1.25, 110],
-        [12, 10, "child", 1.50, 7],
-        [12, 10, "> check b", 1.51, 7],
-        [12, 10, "< check b", 1.80, 507],
-        [12, 10, "sent", 1.85, 517],
-        [10, 1, "begin", 0.0, 1000],
-        [10, 1, "> loaded", 0.25, 1200],
-        [10, 1, "> load", 0.25, 1200],
-        [10, 1, "first read", 0.35, 1300],
-        [10, 1, "read", 1.10, 2000],
-        [10, 1, "< load", 1.30, 2600],
-        [10, 1, "< loaded", 1.40, 3000],
-        [10, 1, "> engine", 1.40, 3000],
-        [10, 1, "> index", 1.40, 3000],
-        [10, 1, "< index", 1.45, 3050],
-        [10, 1, "> rules", 1.46, 3050],
-        [10, 1, "> check a", 1.47, 3050],
-        [10, 1, "< check a", 1.70, 3450],
-        [10, 1, "< rules", 1.90, 3500],
-        [10, 1, "< engine", 1.90, 3500],
-        [10, 1, "exit", 2.00, 3600],
+        [11, "child", 0.30, 5],
+        [11, "first read", 0.31, 5],
+        [11, "read", 1.20, 100],
+        [11, "sent", 1.25, 110],
+        [12, "child", 1.50, 7],
+        [12, "> check b", 1.51, 7],
+        [12, "< check b", 1.80, 507],
+        [12, "sent", 1.85, 517],
+        [10, "begin", 0.0, 1000],
+        [10, "> loaded", 0.25, 1200],
+        [10, "> load", 0.25, 1200],
+        [10, "first read", 0.35, 1300],
+        [10, "read", 1.10, 2000],
+        [10, "< load", 1.30, 2600],
+        [10, "< loaded", 1.40, 3000],
+        [10, "> engine", 1.40, 3000],
+        [10, "> index", 1.40, 3000],
+        [10, "< index", 1.45, 3050],
+        [10, "> rules", 1.46, 3050],
+        [10, "> check a", 1.47, 3050],
+        [10, "< check a", 1.70, 3450],
+        [10, "< rules", 1.90, 3500],
+        [10, "< engine", 1.90, 3500],
+        [10, "exit", 2.00, 3600],
     ]
     got = phases.phases(2.10, marks, {"a": "NL4", "b": "NL3"})
     rounded = {
