@@ -12,9 +12,11 @@ own functions (it wraps them; netlint is not changed) and records the minor page
 process (`ru_minflt`: each first write to a page shared after a fork copies it). The sides
 alternate, R runs each, and the run with the least wall time of each side is shown.
 
-  start-up      from the interpreter's start to the first file read (imports, config, rules)
+  start-up      from the interpreter's start to the first file read, or with --jobs N to the
+                children's fork (imports, config, rules), and the interpreter's exit
   load          the files read and parsed: by this process (P0), by a forked child (P1, P2 ...)
-  send          a child's files or findings pickled and written to the parent after its last
+  send          a child's files or findings pickled and written to the parent, after its last
+                file or check
   receive       the children's files sent back and unpacked here (--jobs N only)
   index         the object index (engine.context)
   rules NLx     each rule family's checks and their findings placed, in the process that ran it
