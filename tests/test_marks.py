@@ -71,31 +71,47 @@ INEXACT = [
 ]
 
 
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+def _paths(
+    data: Any, prefix: tuple[Any, ...] = (), into_scalars: bool = True
+) -> Iterator[tuple[Any, ...]]:
     """Every path into `data`, and paths that leave it (a missing key, an index past the end, a
-    step into a scalar, a key of the wrong type)."""
+    key of the wrong type, and with `into_scalars` a step into a scalar)."""
     yield prefix
-    yield (*prefix, "zz-missing", "below")
-    yield (*prefix, 0)
-    yield (*prefix, 10**6)
-    yield (*prefix, -1)
+    if into_scalars or isinstance(data, (dict, list)):
+        yield (*prefix, "zz-missing", "below")
+        yield (*prefix, 10**6)
+        yield (*prefix, -1)
+        if not (isinstance(data, list) and data):
+            yield (*prefix, 0)  # else a path into the list, below
     if isinstance(data, dict):
         yield (*prefix, 1)
         for key, value in data.items():
-            yield from _paths(value, (*prefix, key))
+            yield from _paths(value, (*prefix, key), into_scalars)
     elif isinstance(data, list):
         yield (*prefix, "0")
         for i, value in enumerate(data):
-            yield from _paths(value, (*prefix, i))
+            yield from _paths(value, (*prefix, i), into_scalars)
+
+
+def _every(data: Any, into_scalars: bool = True, most: int | None = None) -> list[tuple[Any, ...]]:
+    """`_paths`, or with `most` an even spread of at most that many of them (every n-th, from
+    the first): the cost of a path grows with its depth and its siblings, so the few documents
+    of the corpus with 10,000 or more paths would take most of the time."""
+    paths = list(_paths(data, (), into_scalars))
+    if most is not None and len(paths) > most:
+        return paths[:: -(-len(paths) // most)]
+    return paths
 
 
 def _resource(doc: Document) -> Resource:
     return Resource(doc, ObjectRef("v1", "K", None, None), doc.data, None, ())
 
 
-def _compare(text: str, name: str = "a.yaml") -> int:
-    """Load `text` with and without its trees; compare every answer. Returns how many
-    documents had recorded positions."""
+def _compare(
+    text: str, name: str = "a.yaml", into_scalars: bool = True, most: int | None = None
+) -> int:
+    """Load `text` with and without its trees; compare every answer (for the paths of
+    `_every`). Returns how many documents had recorded positions."""
     file = SourceFile(name, None)
     kept = load_text(file, text)
     lazy = load_text(file, text, keep_nodes=False)
@@ -112,7 +128,7 @@ def _compare(text: str, name: str = "a.yaml") -> int:
         resource = _resource(doc)
         assert marks_of(resource) is tree.marks
         assert resource_extent(resource) == node_span(node)
-        for path in _paths(doc.data):
+        for path in _every(doc.data, into_scalars, most):
             for at_key in (False, True):
                 assert resource_span(resource, path, at_key) == span_of(node, path, at_key), path
             for fix in (Fix("set", path, 1450), Fix("add", (*path, "x", "y"), "v")):
@@ -120,7 +136,9 @@ def _compare(text: str, name: str = "a.yaml") -> int:
     return recorded
 
 
-def _compare_items(text: str, name: str = "a.yaml") -> int:
+def _compare_items(
+    text: str, name: str = "a.yaml", into_scalars: bool = True, most: int | None = None
+) -> int:
     """The objects of `kind: List` documents, indexed from a load with and without trees:
     for every path into each item, the same span, existence and edit, the same extent and
     node, and the same non-objects. Returns how many items were read from positions."""
@@ -144,7 +162,7 @@ def _compare_items(text: str, name: str = "a.yaml") -> int:
         recorded += 1
         assert item.tree is None and item.at > 0
         assert resource_extent(item) == resource_extent(full)
-        for path in _paths(item.data):
+        for path in _every(item.data, into_scalars, most):
             for at_key in (False, True):
                 assert resource_span(item, path, at_key) == resource_span(full, path, at_key), path
             for fix in (Fix("set", path, 1450), Fix("add", (*path, "x", "y"), "v")):
@@ -225,13 +243,18 @@ def test_project_files(folder: str) -> None:
 
 @pytest.mark.slow
 def test_the_corpus(corpus_dir: Path) -> None:
-    # the corpus's documents that record positions (the others keep composing their trees)
+    # the corpus's documents that record positions (the others keep composing their trees).
+    # Every path into them, and the paths that leave each mapping and sequence; the steps into
+    # a scalar are the same code for every scalar, and the hand-made shapes, the project's
+    # files and the YAML test suite take them. Of the 5 documents with more than 10,000 paths
+    # (10k-84k each, 47 % of the corpus's 485k paths), every n-th path, 10,000 each
     texts = yaml_texts(corpus_dir)
-    assert sum(_compare(text, name) for name, text in texts) == 1939
+    compared = [_compare(text, name, False, 10_000) for name, text in texts]
+    assert sum(compared) == 1939
     # and the 14 items of its Lists, in five files (a sixth keeps its tree: one 1 MB document
     # of Grafana dashboards, with template braces, which the events leave to the node walk,
     # and too long for the length to bound its nodes: load._short)
-    assert sum(_compare_items(text, name) for name, text in texts) == 14
+    assert sum(_compare_items(text, name, False, 10_000) for name, text in texts) == 14
 
 
 @pytest.mark.slow
