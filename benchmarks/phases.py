@@ -110,11 +110,11 @@ around(engine, "run", "engine", before=wrap_checks)
 
 fork = parallel._fork
 def forked(produce):
-    def child():
+    def child(*args):
         del MARKS[:]  # the parent's, copied by the fork: the parent writes them
         mark("child")
         try:
-            return produce()
+            return produce(*args)
         finally:
             mark("sent")
     return fork(child)

@@ -121,15 +121,18 @@ def _load_in_processes(
         # what the rules need, imported while the children load
         import netlint.checks  # noqa: F401
 
-    results = map_claimed(items, load, weights, jobs, meanwhile)
+    def received(result: LoadedFile | tuple[Any, ...] | str | None) -> LoadedFile | str | None:
+        # a child's file, unpacked here as it arrives (between this process's own files)
+        return unpack(result) if isinstance(result, tuple) else result
+
+    results = map_claimed(items, load, weights, jobs, meanwhile, received)
     for item, result in zip(items, results, strict=True):
         if result is None:
             result = load(item)
         if isinstance(result, str):
             errors.append(result)
-        elif isinstance(result, tuple):
-            out.append(unpack(result))
         elif result is not None:
+            assert isinstance(result, LoadedFile)  # a child's: unpacked as it arrived
             out.append(result)
     return out, errors
 

@@ -202,6 +202,116 @@ def test_items_a_child_does_not_send_are_computed_here() -> None:
     assert parallel.map_claimed(list(range(5)), work, [1] * 5, 2) == [(i, here) for i in range(5)]
 
 
+def test_a_childs_results_arrive_while_it_works() -> None:
+    """This process takes in a child's results as they come (after each item of its own),
+    `received` applied to each: the child's second item waits for its first to have been
+    received here, which only a streamed result can be (a child that sent its results at the
+    end would give up waiting after 20 s, and say so in its result)."""
+    import os
+    import select
+
+    here = os.getpid()
+    at_second_r, at_second_w = os.pipe()  # the child tells: it is at its second item
+    got_r, got_w = os.pipe()  # this process tells: it received a result
+    received: list[object] = []
+
+    def work(i: int) -> tuple[str, int, int]:
+        if os.getpid() == here:
+            return ("here", i, 0)
+        if i == 5:
+            os.write(at_second_w, b"5")
+            ready, _, _ = select.select([got_r], [], [], 20)
+            return ("child", i, os.read(got_r, 1)[0] if ready else -1)
+        return ("child", i, 0)
+
+    def got(result: tuple[str, int, int]) -> tuple[str, int, int]:
+        received.append(result)
+        os.write(got_w, b"\x01")
+        return result
+
+    def meanwhile() -> None:
+        # this process claims nothing before the child is at its second item
+        select.select([at_second_r], [], [], 20)
+
+    # the units, heaviest first: 0 and 5, both claimed by the child, then 1 to 4
+    out = parallel.map_claimed(list(range(6)), work, [9, 1, 1, 1, 1, 8], 2, meanwhile, got)
+    for fd in (at_second_r, at_second_w, got_r, got_w):
+        os.close(fd)
+    # 1 to 4: computed in whichever process claimed them
+    assert [(i, extra) for _, i, extra in out] == [(0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (5, 1)]
+    assert out[0] == ("child", 0, 0) and out[5] == ("child", 5, 1)
+    later = [r for r in out[1:5] if r[0] == "child"]
+    assert received == [("child", 0, 0), ("child", 5, 1), *later]
+
+
+def test_a_record_cut_off_is_dropped_and_what_came_before_kept() -> None:
+    import io
+    import os
+    import pickle
+
+    read, write = os.pipe()
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    shared = ["shared", "by", "both"]
+    records = []
+    for value in ((0, shared), (1, shared), (2, "cut off")):
+        pickler.dump(value)
+        records.append(len(buffer.getvalue()).to_bytes(8, "big") + buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    os.write(write, records[0] + records[1] + records[2][:-3])
+    os.close(write)
+    inbox = parallel._Inbox(read)
+    got = list(inbox.records(True))
+    inbox.close()
+    # the second refers to the first's list (one pickler's memo): one list again
+    assert got == [(0, shared), (1, shared)] and got[0][1] is got[1][1]
+
+
+def test_the_records_after_one_that_does_not_unpickle_are_dropped() -> None:
+    import os
+    import pickle
+
+    read, write = os.pipe()
+    good = pickle.dumps((0, "a"), pickle.HIGHEST_PROTOCOL)
+    bad = b"not a pickle"
+    os.write(write, b"".join(len(r).to_bytes(8, "big") + r for r in (good, bad, good)))
+    os.close(write)
+    inbox = parallel._Inbox(read)
+    assert list(inbox.records(True)) == [(0, "a")]
+    inbox.close()
+
+
+def test_what_a_child_sent_before_it_died_is_kept_and_the_rest_computed_here() -> None:
+    import os
+    import select
+
+    here = os.getpid()
+    read, write = os.pipe()  # the items computed in this process, as they are
+    dying_r, dying_w = os.pipe()
+
+    def work(i: int) -> tuple[int, int]:
+        if os.getpid() != here and i == 3:
+            os.write(dying_w, b"3")
+            os._exit(9)  # the child dies on its third item, having sent two
+        if os.getpid() == here:
+            os.write(write, bytes([i]))
+        return i, i * i
+
+    def wait() -> None:
+        # nothing here before the child has claimed three units and died
+        select.select([dying_r], [], [], 20)
+
+    # the child claims 0, 1 and 3 (the heaviest units) before this process claims any
+    out = parallel.map_claimed(list(range(6)), work, [9, 8, 1, 7, 1, 1], 2, wait)
+    os.close(write)
+    here_items = sorted(os.read(read, 64))
+    for fd in (read, dying_r, dying_w):
+        os.close(fd)
+    assert out == [(i, i * i) for i in range(6)]
+    assert here_items == [2, 3, 4, 5]
+
+
 def test_files_loaded_in_processes_are_the_files_loaded_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -242,7 +352,12 @@ def test_files_loaded_in_processes_are_the_files_loaded_here(
     real = parallel.map_claimed
 
     def child_first(
-        items: list[object], work: object, weights: list[int], jobs: int, meanwhile: object
+        items: list[object],
+        work: object,
+        weights: list[int],
+        jobs: int,
+        meanwhile: object,
+        received: object,
     ) -> list[object]:
         def wait() -> None:
             # this process claims nothing before the child has read every file
@@ -251,7 +366,7 @@ def test_files_loaded_in_processes_are_the_files_loaded_here(
                 told += os.read(signal_r, 64)
             in_child.extend(told.decode().split())
 
-        return real(items, work, weights, jobs, wait)  # type: ignore[arg-type]
+        return real(items, work, weights, jobs, wait, received)  # type: ignore[arg-type]
 
     monkeypatch.setattr(api, "read_input", reading)
     serial = lint([str(tmp_path)], cwd=tmp_path, jobs=1)
