@@ -1,6 +1,5 @@
 """`--jobs N`: load the files in N processes, then run the rules in N processes forked after
-loading, so every process sees the whole run (all files, the one index of resources) without
-copying it.
+loading, so every process sees the whole run (all files) without copying it.
 
 Loading (`map_claimed`): N processes (the parent and N-1 forked children) each take the next
 files left, the biggest first, until none is left; the children send each file back pickled
@@ -8,13 +7,17 @@ as soon as it is read (a document travels as its data, its text and its recorded
 netlint/marks.py: no node tree), and the parent takes them in between its own files. The
 parent puts the files back in their order, so nothing downstream can tell.
 
-The rules run a family at a time (rules of a family share facts through `RunContext.cache`):
-each process starts with one of the costliest families and then takes the next family left
-when it is done (`run_groups`). Each forked child sends back its families' findings, pickled
-with every SourceFile and every object's ObjectRef replaced by its index (the parent puts its
-own objects back, so the findings are indistinguishable from those of a serial run). The
-parent runs its families itself and then reassembles the findings in rule order: the report is
-byte-identical to `--jobs 1`. Where `os.fork` is missing (Windows) the rules run serially.
+The rules (`run_groups`): each process builds its own index of the objects, all at the same
+time (the same objects in the same order in each: an index built before the fork would cost
+the serial part of the run its time, and every page of it a process touches would be copied
+for that process). They run a family at a time (rules of a family share facts through
+`RunContext.cache`): each process starts with one of the costliest families; then the parent
+takes the costliest family left and the children the cheapest. Each forked child sends back
+its families' findings, pickled with every SourceFile and every object's ObjectRef replaced
+by its index (the parent puts its own objects back, so the findings are indistinguishable
+from those of a serial run). The parent runs its families itself and then reassembles the
+findings in rule order: the report is byte-identical to `--jobs 1`. Where `os.fork` is
+missing (Windows) the rules run serially.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import io
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from netlint.model import ObjectRef, SourceFile
@@ -155,39 +158,47 @@ def run_groups(
     families: Sequence[str],
     jobs: int,
     files: Sequence[SourceFile],
-    refs: Sequence[ObjectRef] = (),
+    ready: Callable[[], Sequence[ObjectRef]] | None = None,
 ) -> list[T]:
     """`[work(i) for i in range(count)]`, computed in up to `jobs` processes, a family at a
-    time: process k starts with the k-th costliest family (`families_by_cost`), and then each
-    process takes the next family left as soon as it is done with its own (a token read from a
-    pipe), so that no process waits long for another however wrong the costs are. `files` and
-    `refs`: objects every process has, sent as their index."""
+    time: process k starts with the k-th costliest family (`families_by_cost`); then, each as
+    soon as it is done with its last, this process takes the costliest family left and each
+    child the cheapest left (`_claims`), so that no process waits long for another however
+    wrong the costs are, and the children, whose findings still have to cross a pipe and be
+    unpickled here, end on short families.
+
+    `ready`, when given, is called in every process after the fork, before its first family:
+    it builds what `work` reads in that process (the run's context: each process builds its
+    own, at the same time as the others) and returns that process's objects of those every
+    process has the same of, in the same order (the objects' refs). Those and `files` are
+    sent as their index."""
     units = families_by_cost(families)
     jobs = min(jobs, len(units))
     if jobs < 2 or not can_fork():
+        if ready is not None:
+            ready()
         return [work(i) for i in range(count)]
-    # the families after each process's first: two-byte tokens, each read by exactly one process
-    read_end, write_end = os.pipe()
-    tokens = b"".join(k.to_bytes(2, "big") for k in range(jobs, len(units)))
-    with os.fdopen(write_end, "wb") as pipe:  # a few bytes: within the pipe's buffer
-        pipe.write(tokens)
+    claims = _claims(range(jobs, len(units)))
 
-    def claimed(first: int) -> Iterator[int]:
+    def claimed(first: int, cheapest_first: bool) -> Iterator[int]:
         yield first
-        while token := os.read(read_end, 2):
-            yield int.from_bytes(token, "big")
+        for k in sorted(claims, reverse=cheapest_first):
+            if os.read(claims[k], 1):  # its byte: this process's
+                yield k
 
-    def run(first: int) -> dict[int, T]:
-        return {i: work(i) for k in claimed(first) for i in units[k]}
+    def run(first: int, cheapest_first: bool) -> dict[int, T]:
+        return {i: work(i) for k in claimed(first, cheapest_first) for i in units[k]}
 
     file_ids = {id(f): i for i, f in enumerate(files)}
-    ref_ids = {id(r): i for i, r in enumerate(refs)}
     children: list[tuple[int, int]] = []
     for first in range(1, jobs):
 
         def produce(fd: int, first: int = first) -> bytes:
+            ref_ids: dict[int, int] = {}
             try:
-                payload: Any = ("ok", run(first))
+                refs = () if ready is None else ready()
+                ref_ids = {id(r): i for i, r in enumerate(refs)}
+                payload: Any = ("ok", run(first, True))
             except BaseException as exc:
                 payload = ("error", exc)
             buffer = io.BytesIO()
@@ -201,12 +212,15 @@ def run_groups(
         children.append(_fork(produce))
     results: dict[int, T] = {}
     failure: BaseException | None = None
+    refs: Sequence[ObjectRef] = ()
     try:
-        results.update(run(0))
+        refs = () if ready is None else ready()
+        results.update(run(0, False))
     except BaseException as exc:
         failure = exc
     finally:
-        os.close(read_end)
+        for fd in claims.values():
+            os.close(fd)
     for pid, child_end in children:
         _, data = _collect(pid, child_end)
         if failure is not None:
@@ -222,6 +236,19 @@ def run_groups(
     if failure is not None:
         raise failure
     return [results[i] for i in range(count)]
+
+
+def _claims(units: Iterable[int]) -> dict[int, int]:
+    """For each unit, the read end of a pipe that holds one byte and whose write end is
+    closed: the one process that reads the byte has claimed the unit; any other reads the end
+    of the pipe. No read ever waits, and no process that dies can hold a claim up."""
+    claims = {}
+    for k in units:
+        read_end, write_end = os.pipe()
+        os.write(write_end, b"\x01")
+        os.close(write_end)
+        claims[k] = read_end
+    return claims
 
 
 # Tokens of `map_claimed` (four bytes each) are written to a pipe before any process reads

@@ -61,27 +61,75 @@ def test_every_family_is_computed_once_whatever_the_processes(
 
 
 def test_files_and_refs_come_back_as_the_parents_own_objects() -> None:
-    """run_groups sends a SourceFile or an ObjectRef it was given as its index: what a child
-    computed holds the parent's objects themselves; others travel as values."""
+    """run_groups sends a SourceFile it was given, or an object of those `ready` returned in
+    the process that computed it, as its index: what a child computed holds the parent's
+    objects themselves, though each process built its own (`ready`, in each process after
+    the fork); others travel as values."""
     import os
 
     from netlint.model import ObjectRef, SourceFile
 
     files = [SourceFile("a.yaml", None, ()), SourceFile("b.yaml", None, ())]
-    refs = [ObjectRef("v1", "ConfigMap", "n", "c"), ObjectRef("v1", "Service", None, "s")]
+    built: list[list[ObjectRef]] = []  # in each process, the refs it built
     other = ObjectRef("v1", "Secret", None, "x")
     here = os.getpid()
 
-    def work(i: int) -> tuple[int, SourceFile, ObjectRef, ObjectRef]:
-        return os.getpid(), files[i], refs[1 - i], other
+    def ready() -> list[ObjectRef]:
+        built.append(
+            [ObjectRef("v1", "ConfigMap", "n", "c"), ObjectRef("v1", "Service", None, "s")]
+        )
+        return built[-1]
 
-    out = parallel.run_groups(2, work, ["A", "B"], 2, files, refs)
+    def work(i: int) -> tuple[int, SourceFile, ObjectRef, ObjectRef]:
+        return os.getpid(), files[i], built[-1][1 - i], other
+
+    out = parallel.run_groups(2, work, ["A", "B"], 2, files, ready)
+    assert len(built) == 1  # this process built its own once; the child, its own
+    refs = built[0]
     assert [pid == here for pid, *_ in out] == [True, False]  # B was computed in the child
     assert [(f is files[i], r is refs[1 - i]) for i, (_, f, r, _) in enumerate(out)] == [
         (True, True),
         (True, True),
     ]
     assert out[1][3] == other and out[1][3] is not other
+
+
+@pytest.mark.parametrize("waiting", ["parent", "child"])
+def test_the_parent_takes_the_costliest_family_left_a_child_the_cheapest(waiting: str) -> None:
+    """After its first family, this process takes the costliest left and a child the
+    cheapest left. One process waits in its first family until the other has taken all it
+    can (or 20 s): the other's order is then the whole order of what was left."""
+    import os
+    import select
+
+    # five families of 5, 4, 3, 2 and 1 rules: A is the costliest, then B, C, D, E
+    families = [f for f, n in zip("ABCDE", (5, 4, 3, 2, 1), strict=True) for _ in range(n)]
+    firsts = {families.index(f): f for f in "ABCDE"}  # the first rule of each family
+    here = os.getpid()
+    log_r, log_w = os.pipe()  # "P" or "C" and the family, as each family starts
+    done_r, done_w = os.pipe()  # the other process has taken its last family
+    last = "E" if waiting == "child" else "C"  # what the other one takes last
+
+    def work(i: int) -> int:
+        family = firsts.get(i)
+        if family is None:
+            return i
+        me = "parent" if os.getpid() == here else "child"
+        os.write(log_w, (me[0].upper() + family).encode())
+        if family == last and me != waiting:
+            os.write(done_w, b"x")
+        if family in "AB" and me == waiting:
+            select.select([done_r], [], [], 20)
+        return i
+
+    assert parallel.run_groups(len(families), work, families, 2, []) == list(range(15))
+    log = os.read(log_r, 64).decode()
+    for fd in (log_r, log_w, done_r, done_w):
+        os.close(fd)
+    taken = {
+        who: "".join(log[k + 1] for k in range(0, len(log), 2) if log[k] == who) for who in "PC"
+    }
+    assert taken == ({"P": "ACDE", "C": "B"} if waiting == "child" else {"P": "A", "C": "BEDC"})
 
 
 def test_a_span_pickles_as_its_four_ints() -> None:
