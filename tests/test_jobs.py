@@ -94,6 +94,24 @@ def test_files_and_refs_come_back_as_the_parents_own_objects() -> None:
     assert out[1][3] == other and out[1][3] is not other
 
 
+def test_one_family_runs_here_after_ready() -> None:
+    """A single family (or no fork) runs in this process, `ready` first and once."""
+    from netlint.model import ObjectRef
+
+    calls: list[str] = []
+
+    def ready() -> list[ObjectRef]:
+        calls.append("ready")
+        return []
+
+    def work(i: int) -> int:
+        calls.append(f"work {i}")
+        return i
+
+    assert parallel.run_groups(2, work, ["A", "A"], 2, [], ready) == [0, 1]
+    assert calls == ["ready", "work 0", "work 1"]
+
+
 @pytest.mark.parametrize("waiting", ["parent", "child"])
 def test_the_parent_takes_the_costliest_family_left_a_child_the_cheapest(waiting: str) -> None:
     """After its first family, this process takes the costliest left and a child the
