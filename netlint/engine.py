@@ -221,6 +221,7 @@ def run(
 
         model = config.model
         chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
+        ctx = context(files, config, all_rules, today)
         prepared = []
         for rule in chosen:
             check = REGISTRY[rule.check]
@@ -252,19 +253,10 @@ def run(
 
         # the family whose facts ctx.cache holds in this process (each --jobs process has its own)
         current: list[str] = []
-        # this process's context: with --jobs N each process builds its own (`ready`), at the
-        # same time as the others, from the same files: the same objects in the same order
-        contexts: list[RunContext] = []
-        today = today or dt.date.today()
-
-        def ready() -> list[ObjectRef]:
-            contexts[:] = [context(files, config, all_rules, today)]
-            return [resource.ref for resource in contexts[0].index.resources]
 
         def findings_of(i: int) -> list[Finding]:
             # one rule: its hits placed, deduplicated and suppressed (the dedupe key holds the rule,
             # so deduplicating per rule is deduplicating the run)
-            ctx = contexts[0]
             rule, fn, severity, params = prepared[i]
             if current != [rule.family]:
                 # A family's facts (ctx.cache) are read by that family's rules: drop them when
@@ -290,10 +282,9 @@ def run(
                 [rule.family for rule, *_ in prepared],
                 jobs,
                 [loaded.file for loaded in files],
-                ready,
+                [resource.ref for resource in ctx.index.resources],
             )
         else:
-            ready()
             per_rule = [findings_of(i) for i in range(len(prepared))]
         findings = [f for part in per_rule for f in part]
         findings.sort(key=SORT_KEY)

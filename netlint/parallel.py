@@ -1,5 +1,6 @@
 """`--jobs N`: load the files in N processes, then run the rules in N processes forked after
-loading, so every process sees the whole run (all files) without copying it.
+loading, so every process sees the whole run (all files, the one index of resources) without
+copying it.
 
 Loading (`map_claimed`): N processes (the parent and N-1 forked children) each take the next
 files left, the biggest first, until none is left; the children send each file back pickled
@@ -7,12 +8,9 @@ as soon as it is read (a document travels as its data, its text and its recorded
 netlint/marks.py: no node tree), and the parent takes them in between its own files. The
 parent puts the files back in their order, so nothing downstream can tell.
 
-The rules (`run_groups`): each process builds its own index of the objects, all at the same
-time (the same objects in the same order in each: an index built before the fork would cost
-the serial part of the run its time, and every page of it a process touches would be copied
-for that process). They run a family at a time (rules of a family share facts through
-`RunContext.cache`): each process starts with one of the costliest families; then the parent
-takes the costliest family left and the children the cheapest. Each forked child sends back
+The rules run a family at a time (rules of a family share facts through `RunContext.cache`,
+`run_groups`): each process starts with one of the costliest families; then the parent takes
+the costliest family left and the children the cheapest. Each forked child sends back
 its families' findings, pickled with every SourceFile and every object's ObjectRef replaced
 by its index (the parent puts its own objects back, so the findings are indistinguishable
 from those of a serial run). The parent runs its families itself and then reassembles the
@@ -158,25 +156,18 @@ def run_groups(
     families: Sequence[str],
     jobs: int,
     files: Sequence[SourceFile],
-    ready: Callable[[], Sequence[ObjectRef]] | None = None,
+    refs: Sequence[ObjectRef] = (),
 ) -> list[T]:
     """`[work(i) for i in range(count)]`, computed in up to `jobs` processes, a family at a
     time: process k starts with the k-th costliest family (`families_by_cost`); then, each as
     soon as it is done with its last, this process takes the costliest family left and each
     child the cheapest left (`_claims`), so that no process waits long for another however
     wrong the costs are, and the children, whose findings still have to cross a pipe and be
-    unpickled here, end on short families.
-
-    `ready`, when given, is called in every process after the fork, before its first family:
-    it builds what `work` reads in that process (the run's context: each process builds its
-    own, at the same time as the others) and returns that process's objects of those every
-    process has the same of, in the same order (the objects' refs). Those and `files` are
+    unpickled here, end on short families. `files` and `refs`: objects every process has,
     sent as their index."""
     units = families_by_cost(families)
     jobs = min(jobs, len(units))
     if jobs < 2 or not can_fork():
-        if ready is not None:
-            ready()
         return [work(i) for i in range(count)]
     claims = _claims(range(jobs, len(units)))
 
@@ -190,14 +181,12 @@ def run_groups(
         return {i: work(i) for k in claimed(first, cheapest_first) for i in units[k]}
 
     file_ids = {id(f): i for i, f in enumerate(files)}
+    ref_ids = {id(r): i for i, r in enumerate(refs)}
     children: list[tuple[int, int]] = []
     for first in range(1, jobs):
 
         def produce(fd: int, first: int = first) -> bytes:
-            ref_ids: dict[int, int] = {}
             try:
-                refs = () if ready is None else ready()
-                ref_ids = {id(r): i for i, r in enumerate(refs)}
                 payload: Any = ("ok", run(first, True))
             except BaseException as exc:
                 payload = ("error", exc)
@@ -212,9 +201,7 @@ def run_groups(
         children.append(_fork(produce))
     results: dict[int, T] = {}
     failure: BaseException | None = None
-    refs: Sequence[ObjectRef] = ()
     try:
-        refs = () if ready is None else ready()
         results.update(run(0, False))
     except BaseException as exc:
         failure = exc

@@ -61,55 +61,27 @@ def test_every_family_is_computed_once_whatever_the_processes(
 
 
 def test_files_and_refs_come_back_as_the_parents_own_objects() -> None:
-    """run_groups sends a SourceFile it was given, or an object of those `ready` returned in
-    the process that computed it, as its index: what a child computed holds the parent's
-    objects themselves, though each process built its own (`ready`, in each process after
-    the fork); others travel as values."""
+    """run_groups sends a SourceFile or an ObjectRef it was given as its index: what a child
+    computed holds the parent's objects themselves; others travel as values."""
     import os
 
     from netlint.model import ObjectRef, SourceFile
 
     files = [SourceFile("a.yaml", None, ()), SourceFile("b.yaml", None, ())]
-    built: list[list[ObjectRef]] = []  # in each process, the refs it built
+    refs = [ObjectRef("v1", "ConfigMap", "n", "c"), ObjectRef("v1", "Service", None, "s")]
     other = ObjectRef("v1", "Secret", None, "x")
     here = os.getpid()
 
-    def ready() -> list[ObjectRef]:
-        built.append(
-            [ObjectRef("v1", "ConfigMap", "n", "c"), ObjectRef("v1", "Service", None, "s")]
-        )
-        return built[-1]
-
     def work(i: int) -> tuple[int, SourceFile, ObjectRef, ObjectRef]:
-        return os.getpid(), files[i], built[-1][1 - i], other
+        return os.getpid(), files[i], refs[1 - i], other
 
-    out = parallel.run_groups(2, work, ["A", "B"], 2, files, ready)
-    assert len(built) == 1  # this process built its own once; the child, its own
-    refs = built[0]
+    out = parallel.run_groups(2, work, ["A", "B"], 2, files, refs)
     assert [pid == here for pid, *_ in out] == [True, False]  # B was computed in the child
     assert [(f is files[i], r is refs[1 - i]) for i, (_, f, r, _) in enumerate(out)] == [
         (True, True),
         (True, True),
     ]
     assert out[1][3] == other and out[1][3] is not other
-
-
-def test_one_family_runs_here_after_ready() -> None:
-    """A single family (or no fork) runs in this process, `ready` first and once."""
-    from netlint.model import ObjectRef
-
-    calls: list[str] = []
-
-    def ready() -> list[ObjectRef]:
-        calls.append("ready")
-        return []
-
-    def work(i: int) -> int:
-        calls.append(f"work {i}")
-        return i
-
-    assert parallel.run_groups(2, work, ["A", "A"], 2, [], ready) == [0, 1]
-    assert calls == ["ready", "work 0", "work 1"]
 
 
 @pytest.mark.parametrize("waiting", ["parent", "child"])

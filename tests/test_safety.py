@@ -363,8 +363,8 @@ def violations(source: str, name: str) -> list[str]:
 _REVIEWED = {
     "netlint/cache.py:18: import marshal",
     "netlint/cache.py:77: marshal.loads()",
-    "netlint/parallel.py:27: import pickle",
-    "netlint/parallel.py:391: pickle.Unpickler()",
+    "netlint/parallel.py:25: import pickle",
+    "netlint/parallel.py:378: pickle.Unpickler()",
 }
 
 
