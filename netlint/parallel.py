@@ -301,7 +301,8 @@ def map_claimed(
         pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
         for i in claimed():
             pickler.dump((i, work(items[i])))
-            outbox.put(buffer.getbuffer())
+            with buffer.getbuffer() as record:  # released before the buffer is emptied
+                outbox.put(record)
             buffer.seek(0)
             buffer.truncate()
         return outbox.rest()
@@ -352,7 +353,6 @@ class _Outbox:
     def put(self, record: memoryview) -> None:
         self.pending += len(record).to_bytes(_LENGTH, "big")
         self.pending += record
-        record.release()
         while self.pending:
             try:
                 written = os.write(self.fd, self.pending)

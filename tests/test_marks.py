@@ -249,8 +249,7 @@ def test_the_corpus(corpus_dir: Path) -> None:
     # files and the YAML test suite take them. Of the 5 documents with more than 10,000 paths
     # (10k-84k each, 47 % of the corpus's 485k paths), every n-th path, 10,000 each
     texts = yaml_texts(corpus_dir)
-    compared = [_compare(text, name, False, 10_000) for name, text in texts]
-    assert sum(compared) == 1939
+    assert sum(_compare(text, name, False, 10_000) for name, text in texts) == 1939
     # and the 14 items of its Lists, in five files (a sixth keeps its tree: one 1 MB document
     # of Grafana dashboards, with template braces, which the events leave to the node walk,
     # and too long for the length to bound its nodes: load._short)
