@@ -1,10 +1,12 @@
 """`.netlint.yaml` / `[tool.netlint]`: finding the config, and the config a run uses.
 
-The pydantic models that validate a config file live in netlint/config_model.py and are
-imported only when there is a file to read: importing pydantic and building the models costs
-more than checking a small file. A run without a config file gets `default_config()`, a
-read-only view of the models' defaults kept in netlint's cache (netlint/cache.py) and built
-from the models whenever the cache lacks it, so the two never differ."""
+The pydantic models that validate a config file live in netlint/config_model.py: importing
+pydantic and building the models costs more than checking a small file. A run without a config
+file gets `default_config()`, a read-only view of the models' defaults kept in netlint's cache
+(netlint/cache.py) and built from the models whenever the cache lacks it, so the two never
+differ. A config file is validated once: the cache keeps the result under the file's bytes
+(and the code and rules that judge it), and later runs read a read-only view of it
+(`Validated`) without importing pydantic."""
 
 from __future__ import annotations
 
@@ -90,9 +92,7 @@ def load_config(
     `file:line: key: what is wrong`."""
     if path is None:
         return default_config()
-    from netlint.config_model import load_file
-
-    return load_file(path, display, rules)
+    return _load_file(path, display, rules)
 
 
 def default_config() -> Config:
@@ -182,3 +182,153 @@ def __getattr__(name: str) -> Any:
         return getattr(models, name)
     except AttributeError:
         raise AttributeError(f"module 'netlint.config' has no attribute {name!r}") from None
+
+
+# --- a validated config file, kept in netlint's cache ------------------------------------------
+
+# the modules whose code decides what a valid config holds (with the config file, the key)
+_FILE_SHAPING = (
+    "config.py",
+    "config_model.py",
+    "validation.py",
+    "custom/catalog_models.py",
+    "checks/mtu/params.py",  # the params models of the built-in checks (tests/test_config_cache.py)
+)
+# the methods of the models that runs call, kept as their results (a view has no code)
+CALLS: dict[str, tuple[str, ...]] = {"ExcludeEntry": ("rules",), "CatalogOverrides": ("given",)}
+_DATE = "\0date"
+_SEVERITY = "\0severity"
+
+
+class Validated:
+    """A read-only view of a validated config file, read back from netlint's cache: the
+    model's fields with their values (sub-models are views too) and the results of the methods
+    in CALLS (tests/test_config_cache.py compares every field and call with the model's)."""
+
+    __slots__ = ("_calls", "_fields", "_model")
+
+    def __init__(self, model: str, fields: dict[str, Any], calls: dict[str, Any]) -> None:
+        object.__setattr__(self, "_model", model)
+        object.__setattr__(self, "_fields", fields)
+        object.__setattr__(self, "_calls", calls)
+
+    def __getattr__(self, name: str) -> Any:
+        fields = self._fields
+        if name in fields:
+            return fields[name]
+        if name in self._calls:
+            result = self._calls[name]
+            return lambda: list(result) if isinstance(result, list) else result
+        raise AttributeError(f"{self._model} has no field {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self._model} is read-only")
+
+    def __repr__(self) -> str:
+        return f"Validated({self._model})"
+
+
+def _load_file(path: FsPath, display: str | None, rules: Sequence[RuleMeta] | None) -> Config:
+    from netlint.cache import cached
+
+    def build() -> Config:
+        from netlint.config_model import load_file
+
+        return load_file(path, display, rules)
+
+    token = _rules_token(rules)
+    if token is None:  # a broken catalog: validating says why
+        return build()
+    here = FsPath(__file__).resolve().parent
+    inputs = [path, *(here / name for name in _FILE_SHAPING)]
+    where = f"{display or path}\0{path.resolve()}\0{token}"
+    return cached("config-file", inputs, build, _dump_file, _restore_file, extra=where)
+
+
+def _rules_token(rules: Sequence[RuleMeta] | None) -> str | None:
+    """What of the rule catalog a config is checked against (netlint/config_model.py,
+    _check_rule_names): each rule's ID, name, aliases and params."""
+    if rules is None:
+        from netlint.catalog import CatalogError, load_rules
+
+        try:
+            rules = load_rules()
+        except CatalogError:
+            return None
+    import json
+
+    table = [[r.id, r.name, list(r.aliases), r.params] for r in rules]
+    try:
+        return json.dumps(table, sort_keys=True, default=repr)
+    except ValueError:
+        return None
+
+
+def _dump_file(config: Config) -> Any:
+    """A validated Config as plain data; ValueError for one that is not kept: custom rules
+    and catalog overrides are validated by every run (their folders, the built-in catalogs and
+    the readers that judge them are not part of the key)."""
+    if config.model.rules_dirs or config.model.catalogs.given():
+        raise ValueError("a config with rules_dirs or catalogs is validated by every run")
+    return [
+        _dump_model(config.model),
+        config.path,
+        config.base_dir,
+        list(config.exclude_lines),
+        config.abspath,
+    ]
+
+
+def _dump_model(value: Any) -> Any:
+    import datetime as dt
+
+    from pydantic import BaseModel
+
+    from netlint.model import Severity
+
+    if isinstance(value, BaseModel):
+        name = type(value).__name__
+        fields = {f: _dump_model(getattr(value, f)) for f in type(value).model_fields}
+        calls = {m: _dump_model(getattr(value, m)()) for m in CALLS.get(name, ())}
+        return {_MODEL: name, "fields": fields, "calls": calls}
+    if isinstance(value, Severity):
+        return {_SEVERITY: value.value}
+    if isinstance(value, list):
+        return [_dump_model(v) for v in value]
+    if isinstance(value, dict):
+        if not all(type(k) is str for k in value):
+            raise ValueError("a mapping with keys that are not strings")
+        return {k: _dump_model(v) for k, v in value.items()}
+    if type(value) is dt.date:
+        return {_DATE: value.isoformat()}
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    raise ValueError(f"a value of type {type(value).__name__}")  # not kept: validated each run
+
+
+def _restore_file(tree: Any) -> Config:
+    model, path, base_dir, lines, abspath = tree
+    view = _restore(model)
+    if not isinstance(view, Validated):
+        raise ValueError("not a config")
+    return Config(cast("ConfigModel", view), path, base_dir, tuple(lines), abspath)
+
+
+def _restore(tree: Any) -> Any:
+    if isinstance(tree, dict):
+        if _MODEL in tree:
+            fields = {k: _restore(v) for k, v in tree["fields"].items()}
+            calls = {k: _restore(v) for k, v in tree["calls"].items()}
+            return Validated(tree[_MODEL], fields, calls)
+        if _DATE in tree:
+            import datetime as dt
+
+            return dt.date.fromisoformat(tree[_DATE])
+        if _SEVERITY in tree:
+            from netlint.model import Severity
+
+            return Severity(tree[_SEVERITY])
+        return {k: _restore(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_restore(v) for v in tree]
+    return tree
