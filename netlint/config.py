@@ -193,11 +193,19 @@ _FILE_SHAPING = (
     "validation.py",
     "custom/catalog_models.py",
     "checks/mtu/params.py",  # the params models of the built-in checks (tests/test_config_cache.py)
+    # `catalogs:` entries are merged into the built-in catalogs and read by these readers
+    "custom/catalogs.py",
+    "checks/storage.py",
+    "checks/ingress/recognise.py",
+    "checks/locality/regions.py",
 )
+# the built-in catalogs that `catalogs:` entries merge into (custom/catalogs.py)
+_FILE_CATALOGS = ("storage_media", "ingress_controllers", "regions")
 # the methods of the models that runs call, kept as their results (a view has no code)
 CALLS: dict[str, tuple[str, ...]] = {"ExcludeEntry": ("rules",), "CatalogOverrides": ("given",)}
 _DATE = "\0date"
 _SEVERITY = "\0severity"
+_TUPLE = "\0tuple"
 
 
 class Validated:
@@ -239,8 +247,15 @@ def _load_file(path: FsPath, display: str | None, rules: Sequence[RuleMeta] | No
     token = _rules_token(rules)
     if token is None:  # a broken catalog: validating says why
         return build()
+    from netlint.catalog import rules_root
+
     here = FsPath(__file__).resolve().parent
-    inputs = [path, *(here / name for name in _FILE_SHAPING)]
+    data = rules_root() / "data"
+    inputs = [
+        path,
+        *(here / name for name in _FILE_SHAPING),
+        *(data / f"{name}.yaml" for name in _FILE_CATALOGS),
+    ]
     where = f"{display or path}\0{path.resolve()}\0{token}"
     return cached("config-file", inputs, build, _dump_file, _restore_file, extra=where)
 
@@ -266,10 +281,9 @@ def _rules_token(rules: Sequence[RuleMeta] | None) -> str | None:
 
 def _dump_file(config: Config) -> Any:
     """A validated Config as plain data; ValueError for one that is not kept: custom rules
-    and catalog overrides are validated by every run (their folders, the built-in catalogs and
-    the readers that judge them are not part of the key)."""
-    if config.model.rules_dirs or config.model.catalogs.given():
-        raise ValueError("a config with rules_dirs or catalogs is validated by every run")
+    are validated by every run (their folders are not part of the key)."""
+    if config.model.rules_dirs:
+        raise ValueError("a config with rules_dirs is validated by every run")
     return [
         _dump_model(config.model),
         config.path,
@@ -293,9 +307,11 @@ def _dump_model(value: Any) -> Any:
         return {_MODEL: name, "fields": fields, "calls": calls}
     if isinstance(value, Severity):
         return {_SEVERITY: value.value}
-    if isinstance(value, list):
+    if type(value) is list:
         return [_dump_model(v) for v in value]
-    if isinstance(value, dict):
+    if type(value) is tuple:
+        return {_TUPLE: [_dump_model(v) for v in value]}
+    if type(value) is dict:
         if not all(type(k) is str for k in value):
             raise ValueError("a mapping with keys that are not strings")
         return {k: _dump_model(v) for k, v in value.items()}
@@ -324,6 +340,8 @@ def _restore(tree: Any) -> Any:
             import datetime as dt
 
             return dt.date.fromisoformat(tree[_DATE])
+        if _TUPLE in tree:
+            return tuple(_restore(v) for v in tree[_TUPLE])
         if _SEVERITY in tree:
             from netlint.model import Severity
 
