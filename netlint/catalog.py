@@ -78,11 +78,11 @@ def load_rules(root: FsPath | None = None) -> tuple[RuleMeta, ...]:
     inputs = [d / "rule.yaml" for d in entries]
     listing = "\0".join(d.name for d in entries)
     return cached(
-        "rules", inputs, lambda: _load_rules(base), _dump_rules, _restore_rules, extra=listing
+        "rules", inputs, lambda: _load_rules(base), dump_rules, restore_rules, extra=listing
     )
 
 
-def _dump_rules(rules: tuple[RuleMeta, ...]) -> tuple[tuple[Any, ...], ...]:
+def dump_rules(rules: tuple[RuleMeta, ...]) -> tuple[tuple[Any, ...], ...]:
     return tuple(
         tuple(
             getattr(rule, f.name).value
@@ -96,7 +96,7 @@ def _dump_rules(rules: tuple[RuleMeta, ...]) -> tuple[tuple[Any, ...], ...]:
     )
 
 
-def _restore_rules(data: tuple[tuple[Any, ...], ...]) -> tuple[RuleMeta, ...]:
+def restore_rules(data: tuple[tuple[Any, ...], ...]) -> tuple[RuleMeta, ...]:
     names = [f.name for f in fields(RuleMeta)]
     out = []
     for row in data:

@@ -192,7 +192,12 @@ _FILE_SHAPING = (
     "config_model.py",
     "validation.py",
     "custom/catalog_models.py",
-    "checks/mtu/params.py",  # the params models of the built-in checks (tests/test_config_cache.py)
+    # the params models of the checks (tests/test_config_cache.py), with what they call
+    "checks/mtu/params.py",
+    "custom/checks.py",
+    "custom/match.py",
+    "custom/schema.py",
+    "custom/fieldpath.py",
     # `catalogs:` entries are merged into the built-in catalogs and read by these readers
     "custom/catalogs.py",
     "checks/storage.py",
@@ -256,8 +261,37 @@ def _load_file(path: FsPath, display: str | None, rules: Sequence[RuleMeta] | No
         *(here / name for name in _FILE_SHAPING),
         *(data / f"{name}.yaml" for name in _FILE_CATALOGS),
     ]
-    where = f"{display or path}\0{path.resolve()}\0{token}"
-    return cached("config-file", inputs, build, _dump_file, _restore_file, extra=where)
+    given = rules is not None  # else custom rules of `rules_dirs` take part (config_model.py)
+    where = f"{display or path}\0{path.resolve()}\0{int(given)}\0{token}"
+
+    def dump(config: Config) -> Any:
+        return [*_dump_file(config), None if given else _custom_stamp(config)]
+
+    def restore(tree: Any) -> Config:
+        *kept, stamp = tree
+        config = _restore_file(kept)
+        if stamp is not None and stamp != _custom_stamp(config):
+            raise ValueError("the custom rules changed")  # validated again, and kept anew
+        return config
+
+    return cached("config-file", inputs, build, dump, restore, extra=where)
+
+
+def _custom_stamp(config: Config) -> str | None:
+    """The custom rules of a config's `rules_dirs` as `_rules_token` sees them (None without
+    any); ValueError when they do not load: such a config is validated by every run."""
+    if not config.model.rules_dirs:
+        return None
+    from netlint.catalog import CatalogError
+    from netlint.custom import load_all_rules
+
+    try:
+        token = _rules_token(load_all_rules(config))
+    except CatalogError:
+        token = None
+    if token is None:
+        raise ValueError("custom rules that do not load")
+    return token
 
 
 def _rules_token(rules: Sequence[RuleMeta] | None) -> str | None:
@@ -279,11 +313,8 @@ def _rules_token(rules: Sequence[RuleMeta] | None) -> str | None:
         return None
 
 
-def _dump_file(config: Config) -> Any:
-    """A validated Config as plain data; ValueError for one that is not kept: custom rules
-    are validated by every run (their folders are not part of the key)."""
-    if config.model.rules_dirs:
-        raise ValueError("a config with rules_dirs is validated by every run")
+def _dump_file(config: Config) -> list[Any]:
+    """A validated Config as plain data (ValueError for values a view cannot hold)."""
     return [
         _dump_model(config.model),
         config.path,

@@ -344,12 +344,13 @@ def _check_custom(model: ConfigModel, name: str, base_dir: FsPath | None) -> lis
 def _with_custom_rules(model: ConfigModel, base_dir: FsPath | None) -> Sequence[RuleMeta] | None:
     """The built-in rules and the config's custom rules; None when either is broken (the
     command that loads them reports why)."""
-    from netlint.catalog import CatalogError
-    from netlint.custom.rules import with_custom_rules
+    from netlint.catalog import CatalogError, load_rules
+    from netlint.custom import combine, custom_rules
 
     base = base_dir or FsPath.cwd()
     try:
-        return with_custom_rules(base / d for d in model.rules_dirs)
+        builtin = load_rules()
+        return combine(builtin, custom_rules([base / d for d in model.rules_dirs], builtin))
     except CatalogError:
         return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -147,21 +148,62 @@ def test_the_same_file_under_another_name_is_kept_apart(cache: Path, tmp_path: P
     assert len(_kept(cache)) == 2
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "rules_dirs: [custom]\n",
-    ],
-)
-def test_what_the_key_does_not_cover_is_validated_every_run(
-    text: str, cache: Path, tmp_path: Path
-) -> None:
-    (tmp_path / "custom").mkdir()
+PROJECT_RULES = ROOT / "tests" / "fixtures" / "custom_rules" / "project" / "rules"
+
+
+def _project(tmp_path: Path) -> tuple[Path, Path]:
+    """A config with custom rules (a copy of the fixture project's), and its rules folder."""
+    rules = tmp_path / "rules"
+    shutil.copytree(PROJECT_RULES, rules)
     path = tmp_path / ".netlint.yaml"
-    path.write_text(text, "utf-8")
-    assert isinstance(load_config(path).model, ConfigModel)
-    assert isinstance(load_config(path).model, ConfigModel)
-    assert _kept(cache) == []
+    path.write_text("rules_dirs: [rules]\nrules:\n  ACME003: {severity: warning}\n", "utf-8")
+    return path, rules
+
+
+def test_a_config_with_custom_rules_is_kept_with_the_rules_it_was_judged_by(
+    cache: Path, tmp_path: Path
+) -> None:
+    path, rules = _project(tmp_path)
+    built, kept = _load_twice(path, ".netlint.yaml")
+    assert isinstance(built.model, ConfigModel)
+    assert _differences(built.model, kept.model) == []
+    assert _kept(cache) == ["config-file"]
+    # the custom rule the config names is renamed: the kept result no longer holds
+    folder = rules / "ACME003-owner-annotation"
+    rule = folder / "rule.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("ACME003", "ACME009"), "utf-8")
+    folder.rename(rules / "ACME009-owner-annotation")
+    with pytest.raises(FileError) as raised:
+        load_config(path, ".netlint.yaml")
+    assert raised.value.messages == [
+        ".netlint.yaml:3: rules.ACME003: 'ACME003' is not a rule ID or name, did you mean ACME009?"
+    ]
+
+
+def test_custom_rules_are_kept_until_a_rule_file_changes(cache: Path, tmp_path: Path) -> None:
+    from netlint.catalog import CatalogError, load_rules
+    from netlint.custom import custom_rules
+    from netlint.custom.rules import load_custom_rules
+
+    _, rules = _project(tmp_path)
+    builtin = load_rules()
+    fresh = load_custom_rules([rules], builtin)
+    first, second = custom_rules([rules], builtin), custom_rules([rules], builtin)
+    assert [r.id for r in fresh] == ["ACME001", "ACME002", "ACME003", "ACME004"]
+    for got in (first, second):
+        assert got == fresh
+        assert [r.directory for r in got] == [r.directory for r in fresh]
+    assert len(list(cache.glob("custom-rules-*.marshal"))) == 1
+    rule = rules / "ACME003-owner-annotation" / "rule.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("severity: note", "severity: error"), "utf-8")
+    assert next(r for r in custom_rules([rules], builtin) if r.id == "ACME003").severity.value == (
+        "error"
+    )
+    rule.write_text(rule.read_text("utf-8").replace("check: required-field", "check: no"), "utf-8")
+    for _ in range(2):  # broken: never kept, so every run says what is wrong
+        with pytest.raises(CatalogError):
+            custom_rules([rules], builtin)
+    assert len(list(cache.glob("custom-rules-*.marshal"))) == 2
 
 
 @pytest.mark.parametrize("value", [{7: 8}, "datetime", b"raw", {1, 2}])
@@ -276,13 +318,8 @@ def test_every_method_runs_call_is_kept_and_every_params_model_is_in_the_key() -
     assert {"ExcludeEntry", "CatalogOverrides"} <= {m.__name__ for m in seen}
     package = Path(config_file).resolve().parent
     for name, check in REGISTRY.items():
-        if check.load_params is None or name in (
-            "json-schema",
-            "required-field",
-            "forbidden-value",
-            "allowed-values",
-        ):
-            continue  # custom rules' checks: a config with rules_dirs is never kept
+        if check.load_params is None:
+            continue
         module = Path(inspect.getfile(check.load_params()))
         assert str(module.relative_to(package)) in _FILE_SHAPING, name
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from netlint.catalog import RULE_DIR, CatalogError, RuleMeta
-from netlint.custom import load_all_rules as load_all_rules  # where callers look for it
+from netlint.custom import combine as combine  # where callers look for it
+from netlint.custom import load_all_rules as load_all_rules
 from netlint.custom import rules_dirs as rules_dirs
 from netlint.custom.checks import (
     DEFAULT_MESSAGES,
@@ -54,18 +55,6 @@ class CustomRuleModel(RuleDoc):
     params: dict[str, Any] = Field(default_factory=dict)
     message: Template | None = None
     help_uri: str | None = Field(default=None, pattern=r"^https?://\S+$")
-
-
-def with_custom_rules(dirs: Iterable[FsPath]) -> tuple[RuleMeta, ...]:
-    """The built-in rules and the rules of these folders (CatalogError when any is broken)."""
-    from netlint.catalog import load_rules
-
-    builtin = load_rules()
-    return combine(builtin, load_custom_rules(dirs, builtin))
-
-
-def combine(builtin: Sequence[RuleMeta], custom: Sequence[RuleMeta]) -> tuple[RuleMeta, ...]:
-    return tuple(sorted((*builtin, *custom), key=lambda r: r.id))
 
 
 def _display(path: FsPath) -> str:
