@@ -44,6 +44,9 @@ class RuleMeta:
     tables: tuple[str, ...] = ()
     help_uri: str | None = None  # custom rules: their own documentation page
     builtin: bool = True  # False: a custom rule from a config `rules_dirs` folder
+    # custom rules: their params validated, as plain data (custom/rules.py `_checked`): what
+    # a run reads, as a view, when the config does not override them
+    checked: Any = field(default=None, compare=False, repr=False)
 
     @property
     def family(self) -> str:

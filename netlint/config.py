@@ -195,7 +195,9 @@ _FILE_SHAPING = (
     # the params models of the checks (tests/test_config_cache.py), with what they call
     "checks/mtu/params.py",
     "custom/checks.py",
+    "custom/params.py",
     "custom/match.py",
+    "custom/selector.py",
     "custom/schema.py",
     "custom/fieldpath.py",
     # `catalogs:` entries are merged into the built-in catalogs and read by these readers
@@ -316,7 +318,7 @@ def _rules_token(rules: Sequence[RuleMeta] | None) -> str | None:
 def _dump_file(config: Config) -> list[Any]:
     """A validated Config as plain data (ValueError for values a view cannot hold)."""
     return [
-        _dump_model(config.model),
+        dump_tree(config.model),
         config.path,
         config.base_dir,
         list(config.exclude_lines),
@@ -324,7 +326,7 @@ def _dump_file(config: Config) -> list[Any]:
     ]
 
 
-def _dump_model(value: Any) -> Any:
+def dump_tree(value: Any) -> Any:
     import datetime as dt
 
     from pydantic import BaseModel
@@ -333,19 +335,19 @@ def _dump_model(value: Any) -> Any:
 
     if isinstance(value, BaseModel):
         name = type(value).__name__
-        fields = {f: _dump_model(getattr(value, f)) for f in type(value).model_fields}
-        calls = {m: _dump_model(getattr(value, m)()) for m in CALLS.get(name, ())}
+        fields = {f: dump_tree(getattr(value, f)) for f in type(value).model_fields}
+        calls = {m: dump_tree(getattr(value, m)()) for m in CALLS.get(name, ())}
         return {_MODEL: name, "fields": fields, "calls": calls}
     if isinstance(value, Severity):
         return {_SEVERITY: value.value}
     if type(value) is list:
-        return [_dump_model(v) for v in value]
+        return [dump_tree(v) for v in value]
     if type(value) is tuple:
-        return {_TUPLE: [_dump_model(v) for v in value]}
+        return {_TUPLE: [dump_tree(v) for v in value]}
     if type(value) is dict:
         if not all(type(k) is str for k in value):
             raise ValueError("a mapping with keys that are not strings")
-        return {k: _dump_model(v) for k, v in value.items()}
+        return {k: dump_tree(v) for k, v in value.items()}
     if type(value) is dt.date:
         return {_DATE: value.isoformat()}
     if value is None or type(value) in (str, int, float, bool):
@@ -355,29 +357,29 @@ def _dump_model(value: Any) -> Any:
 
 def _restore_file(tree: Any) -> Config:
     model, path, base_dir, lines, abspath = tree
-    view = _restore(model)
+    view = restore_tree(model)
     if not isinstance(view, Validated):
         raise ValueError("not a config")
     return Config(cast("ConfigModel", view), path, base_dir, tuple(lines), abspath)
 
 
-def _restore(tree: Any) -> Any:
+def restore_tree(tree: Any) -> Any:
     if isinstance(tree, dict):
         if _MODEL in tree:
-            fields = {k: _restore(v) for k, v in tree["fields"].items()}
-            calls = {k: _restore(v) for k, v in tree["calls"].items()}
+            fields = {k: restore_tree(v) for k, v in tree["fields"].items()}
+            calls = {k: restore_tree(v) for k, v in tree["calls"].items()}
             return Validated(tree[_MODEL], fields, calls)
         if _DATE in tree:
             import datetime as dt
 
             return dt.date.fromisoformat(tree[_DATE])
         if _TUPLE in tree:
-            return tuple(_restore(v) for v in tree[_TUPLE])
+            return tuple(restore_tree(v) for v in tree[_TUPLE])
         if _SEVERITY in tree:
             from netlint.model import Severity
 
             return Severity(tree[_SEVERITY])
-        return {k: _restore(v) for k, v in tree.items()}
+        return {k: restore_tree(v) for k, v in tree.items()}
     if isinstance(tree, list):
-        return [_restore(v) for v in tree]
+        return [restore_tree(v) for v in tree]
     return tree

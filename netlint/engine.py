@@ -233,6 +233,11 @@ def run(
                 # validated, defaults filled in, when the catalog was built (rulemeta.py): a
                 # read-only view of those values, without importing pydantic
                 params = Defaults(rule.check, dict(rule.params))
+            elif check.load_params is not None and rule.checked is not None and not overrides:
+                # a custom rule's, validated when it was loaded (custom/rules.py): their view
+                from netlint.config import restore_tree
+
+                params = restore_tree(rule.checked)
             elif check.load_params is not None:
                 from pydantic import ValidationError
 

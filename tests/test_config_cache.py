@@ -210,19 +210,28 @@ def test_custom_rules_are_kept_until_a_rule_file_changes(cache: Path, tmp_path: 
 def test_values_a_view_cannot_hold_are_not_kept(value: Any) -> None:
     import datetime as dt
 
-    from netlint.config import _dump_model
+    from netlint.config import dump_tree
 
     if value == "datetime":
         value = dt.datetime(2027, 3, 31, 12, 0)  # a date the view would give back as a date
     with pytest.raises(ValueError):
-        _dump_model({"params": value})
+        dump_tree({"params": value})
 
 
-def test_a_run_with_a_kept_config_imports_no_pydantic(tmp_path: Path) -> None:
-    config = tmp_path / ".netlint.yaml"
-    config.write_bytes((ROOT / "examples" / ".netlint.yaml").read_bytes())
-    manifest = tmp_path / "app.yaml"
-    manifest.write_bytes((ROOT / "examples" / "ingress-nginx.yaml").read_bytes())
+@pytest.mark.parametrize("custom", [False, True])
+def test_a_run_with_a_kept_config_imports_no_pydantic(custom: bool, tmp_path: Path) -> None:
+    """The examples' cluster profile; and a config with the fixture project's custom rules,
+    whose params the run reads as views (RuleMeta.checked)."""
+    if custom:
+        config, _ = _project(tmp_path)
+        manifest = tmp_path / "app.yaml"
+        fail = PROJECT_RULES / "ACME003-owner-annotation" / "fail" / "no-owner.yaml"
+        manifest.write_bytes(fail.read_bytes())
+    else:
+        config = tmp_path / ".netlint.yaml"
+        config.write_bytes((ROOT / "examples" / ".netlint.yaml").read_bytes())
+        manifest = tmp_path / "app.yaml"
+        manifest.write_bytes((ROOT / "examples" / "ingress-nginx.yaml").read_bytes())
     probe = textwrap.dedent(
         """
         import sys
@@ -331,3 +340,41 @@ def _types(annotation: Any) -> list[Any]:
     for arg in get_args(annotation):
         out += _types(arg)
     return out
+
+
+def test_custom_rules_find_the_same_from_their_kept_params_as_from_the_models(
+    tmp_path: Path,
+) -> None:
+    """Every custom rule of the fixture project, over all its fixtures: once with the params'
+    views (RuleMeta.checked, what a run reads) and once validated by pydantic (as a run that
+    overrides them does), the same findings, every one of its rules among them."""
+    import dataclasses
+
+    from netlint.catalog import load_rules
+    from netlint.custom import combine
+    from netlint.custom.rules import load_custom_rules
+
+    builtin = load_rules()
+    custom = load_custom_rules([PROJECT_RULES], builtin)
+    assert all(rule.checked is not None for rule in custom)
+    unchecked = tuple(dataclasses.replace(rule, checked=None) for rule in custom)
+    targets = [str(PROJECT_RULES)]
+
+    def seen(rules: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        report = lint(targets, rules=combine(builtin, rules), select=["ACME"], cwd=ROOT)
+        return [(f.rule, f.file.path, f.span, f.message, f.fingerprint) for f in report.findings]
+
+    with_views = seen(custom)
+    assert with_views == seen(unchecked)
+    assert {rule for rule, *_ in with_views} == {"ACME001", "ACME002", "ACME003", "ACME004"}
+
+
+def test_the_kept_params_answer_every_field_as_the_model() -> None:
+    from netlint.catalog import load_rules
+    from netlint.config import restore_tree
+    from netlint.custom.params import JsonSchemaParams
+    from netlint.custom.rules import TEMPLATE_PARAMS, load_custom_rules
+
+    for rule in load_custom_rules([PROJECT_RULES], load_rules()):
+        model = JsonSchemaParams if rule.check == "json-schema" else TEMPLATE_PARAMS[rule.check]
+        assert _differences(model.model_validate(rule.params), restore_tree(rule.checked)) == []

@@ -38,7 +38,8 @@ def _waste_params() -> type[BaseModel]:
     return WasteParams
 
 
-# The checks of custom rules (rules_dirs) and their params models, from netlint/custom/checks.py
+# The checks of custom rules (rules_dirs), from netlint/custom/checks.py, and their params
+# models, from netlint/custom/params.py
 # (pydantic models: imported only when a custom rule runs).
 
 
@@ -67,25 +68,25 @@ def _allowed_values(ctx: RunContext, params: Any) -> Iterable[Hit]:
 
 
 def _json_schema_params() -> type[BaseModel]:
-    from netlint.custom.checks import JsonSchemaParams
+    from netlint.custom.params import JsonSchemaParams
 
     return JsonSchemaParams
 
 
 def _required_field_params() -> type[BaseModel]:
-    from netlint.custom.checks import RequiredFieldParams
+    from netlint.custom.params import RequiredFieldParams
 
     return RequiredFieldParams
 
 
 def _forbidden_value_params() -> type[BaseModel]:
-    from netlint.custom.checks import ForbiddenValueParams
+    from netlint.custom.params import ForbiddenValueParams
 
     return ForbiddenValueParams
 
 
 def _allowed_values_params() -> type[BaseModel]:
-    from netlint.custom.checks import AllowedValuesParams
+    from netlint.custom.params import AllowedValuesParams
 
     return AllowedValuesParams
 

@@ -39,7 +39,10 @@ def combine(builtin: Sequence[RuleMeta], custom: Sequence[RuleMeta]) -> tuple[Ru
 _SHAPING = (
     "custom/rules.py",
     "custom/checks.py",
+    "custom/params.py",
     "custom/match.py",
+    "custom/selector.py",
+    "config.py",  # dump_tree: the params' view
     "custom/schema.py",
     "custom/fieldpath.py",
     "rulemeta.py",

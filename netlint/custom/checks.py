@@ -1,6 +1,8 @@
 """The checks custom rules use: `json-schema` and the templates `required-field`,
-`forbidden-value` and `allowed-values`. Their params (from the rule file, merged with config
-`rules.<ID>.params`) are validated by the models here, every run, like built-in params."""
+`forbidden-value` and `allowed-values`. Their params are validated by the models of
+netlint/custom/params.py: when the rule is loaded (and kept so in netlint's cache, as a
+read-only view: `RuleMeta.checked`), and again by every run that overrides them in the config,
+like built-in params. Nothing here imports pydantic."""
 
 from __future__ import annotations
 
@@ -8,17 +10,22 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Annotated, Any
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any
 
 from netlint.custom import schema
-from netlint.custom.fieldpath import FieldPathError, Leaf, parse, show, walk
-from netlint.custom.match import Match
+from netlint.custom.fieldpath import Leaf, parse, show, walk
+from netlint.custom.selector import matches
 from netlint.model import Hit, Path, Resource
 
 if TYPE_CHECKING:
     from netlint.context import RunContext
+    from netlint.custom.match import Match
+    from netlint.custom.params import (
+        AllowedValuesParams,
+        ForbiddenValueParams,
+        JsonSchemaParams,
+        RequiredFieldParams,
+    )
 
 PLACEHOLDERS = ("object", "path", "value", "message", "kind", "name", "namespace")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -50,55 +57,6 @@ def render(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(one, template)
 
 
-def _check_path(text: str) -> str:
-    try:
-        parse(text)
-    except FieldPathError as exc:
-        raise ValueError(str(exc)) from None
-    return text
-
-
-Template = Annotated[str, AfterValidator(check_template)]
-FieldPath = Annotated[str, AfterValidator(_check_path)]
-
-
-def _scalar(value: Any) -> Any:
-    if value is not None and not isinstance(value, (str, int, float, bool)):
-        raise ValueError(
-            f"expected a scalar (string, number, true, false or null), got {_text(value)}"
-        )
-    return value
-
-
-Scalar = Annotated[Any, AfterValidator(_scalar)]
-
-
-class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    match: Match = Field(default_factory=Match)
-    message: Template
-
-
-class JsonSchemaParams(_Params):
-    schema_: Annotated[dict[str, Any], AfterValidator(schema.check)] = Field(alias="schema")
-
-
-class RequiredFieldParams(_Params):
-    path: FieldPath = Field(description="The field that must be set.")
-
-
-class ForbiddenValueParams(_Params):
-    path: FieldPath = Field(description="The field to look at.")
-    values: list[Scalar] = Field(min_length=1, description="Values the field must not have.")
-
-
-class AllowedValuesParams(_Params):
-    path: FieldPath = Field(description="The field to look at.")
-    values: list[Scalar] = Field(min_length=1, description="The only values allowed.")
-    required: bool = Field(default=False, description="Also report the field when it is absent.")
-
-
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -127,7 +85,7 @@ def _hit(
 
 def _matched(ctx: RunContext, match: Match) -> Iterator[Resource]:
     objects = ctx.index.of_kind(*match.kinds) if match.kinds else iter(ctx.resources)
-    return (r for r in objects if match.matches(r))
+    return (r for r in objects if matches(match, r))
 
 
 def _same(a: Any, b: Any) -> bool:

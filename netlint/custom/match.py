@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from netlint.custom.selector import matches
 from netlint.model import Resource
 
 
@@ -57,35 +57,4 @@ class Match(_Strict):
     name: str | None = Field(default=None, min_length=1, description="metadata.name glob.")
 
     def matches(self, resource: Resource) -> bool:
-        if self.kinds and resource.kind not in self.kinds:
-            return False
-        if self.api_version and not any(
-            fnmatchcase(resource.api_version, g) for g in self.api_version
-        ):
-            return False
-        if self.namespaces and not (
-            resource.namespace is not None
-            and any(fnmatchcase(resource.namespace, g) for g in self.namespaces)
-        ):
-            return False
-        if self.name is not None and not fnmatchcase(resource.name or "", self.name):
-            return False
-        return self.labels is None or _selects(self.labels, resource.labels)
-
-
-def _selects(selector: LabelSelector, labels: dict[str, Any]) -> bool:
-    text = {str(k): str(v) for k, v in labels.items() if v is not None}
-    for key, value in selector.match_labels.items():
-        if text.get(key) != value:
-            return False
-    for expr in selector.match_expressions:
-        present = expr.key in text
-        if expr.operator == "Exists" and not present:
-            return False
-        if expr.operator == "DoesNotExist" and present:
-            return False
-        if expr.operator == "In" and text.get(expr.key) not in expr.values:
-            return False
-        if expr.operator == "NotIn" and present and text[expr.key] in expr.values:
-            return False
-    return True
+        return matches(self, resource)

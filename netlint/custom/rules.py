@@ -16,14 +16,15 @@ from netlint.catalog import RULE_DIR, CatalogError, RuleMeta
 from netlint.custom import combine as combine  # where callers look for it
 from netlint.custom import load_all_rules as load_all_rules
 from netlint.custom import rules_dirs as rules_dirs
-from netlint.custom.checks import (
-    DEFAULT_MESSAGES,
+from netlint.custom.checks import DEFAULT_MESSAGES
+from netlint.custom.match import Match
+from netlint.custom.params import (
     AllowedValuesParams,
     ForbiddenValueParams,
+    JsonSchemaParams,
     RequiredFieldParams,
     Template,
 )
-from netlint.custom.match import Match
 from netlint.custom.schema import problems as schema_problems
 from netlint.rulemeta import RuleDoc
 from netlint.validation import (
@@ -187,9 +188,24 @@ def parse_custom_rule(path: FsPath, shown: str) -> tuple[RuleMeta, dict[str, int
         directory=path.parent,
         help_uri=model.help_uri,
         builtin=False,
+        checked=_checked(model.check, params),
     )
     aliases = {"aliases": line("aliases")} if model.aliases else {}
     return meta, {"id": line("id"), "name": line("name"), **aliases}
+
+
+def _checked(check: CustomCheck, params: dict[str, Any]) -> Any:
+    """The params as the check reads them (validated, defaults filled in), as plain data for
+    netlint's cache (`config.dump_tree`); a run without config overrides reads its view
+    (`config.restore_tree`) instead of validating them again. None when they cannot be kept
+    so: the run then validates them."""
+    from netlint.config import dump_tree
+
+    model = JsonSchemaParams if check == "json-schema" else TEMPLATE_PARAMS[check]
+    try:
+        return dump_tree(model.model_validate(params))
+    except (ValidationError, ValueError):
+        return None
 
 
 def _default_message(model: CustomRuleModel) -> str:
