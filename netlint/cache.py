@@ -1,4 +1,6 @@
-"""Validated catalogs kept between runs, keyed by the content of what they are built from.
+"""Validated catalogs kept between runs, keyed by the content of what they are built from:
+the built-in rules, the data catalogs, the config defaults, a config file (config.py) and the
+custom rules of its `rules_dirs` (custom/__init__.py).
 
 Reading the 29 rule.yaml files through the YAML loader and pydantic costs more than checking a
 small file; the result only changes when a rule file, a data file or netlint itself changes. So
