@@ -99,28 +99,46 @@ def default_config() -> Config:
     return Config(default_model())
 
 
-class Defaults:
-    """A read-only stand-in for a config model holding nothing but its defaults: the same
-    attributes with the same values (sub-models are Defaults too; tests/test_config.py walks
-    every field of ConfigModel and compares)."""
+class Validated:
+    """A read-only view of a validated model (a config file's, a custom rule's params), read
+    back from netlint's cache: the model's fields with their values (sub-models are views too)
+    and the results of the methods in CALLS (tests/test_config_cache.py compares every field
+    and call with the model's)."""
 
-    __slots__ = ("_fields", "_model")
+    __slots__ = ("_calls", "_fields", "_model")
 
-    def __init__(self, model: str, fields: dict[str, Any]) -> None:
+    def __init__(self, model: str, fields: dict[str, Any], calls: dict[str, Any]) -> None:
         object.__setattr__(self, "_model", model)
         object.__setattr__(self, "_fields", fields)
+        object.__setattr__(self, "_calls", calls)
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return self._fields[name]
-        except KeyError:
-            raise AttributeError(f"{self._model} has no field {name!r}") from None
+        fields = self._fields
+        if name in fields:
+            return fields[name]
+        if name in self._calls:
+            result = self._calls[name]
+            return lambda: list(result) if isinstance(result, list) else result
+        raise AttributeError(f"{self._model} has no field {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{self._model} is read-only")
 
     def __repr__(self) -> str:
-        return f"Defaults({self._model})"
+        return f"{type(self).__name__}({self._model})"
+
+
+class Defaults(Validated):
+    """A read-only stand-in for a config model holding nothing but its defaults: the same
+    attributes with the same values (sub-models are Defaults too; tests/test_config.py walks
+    every field of ConfigModel and compares)."""
+
+    __slots__ = ()
+
+    def __init__(
+        self, model: str, fields: dict[str, Any], calls: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(model, fields, calls or {})
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,38 +156,18 @@ def _same(value: Any) -> Any:
 
 
 def _dump_defaults() -> Any:
-    """ConfigModel() as plain data: a model is ["model", name, {field: value}]; lists and
-    dicts of plain values are kept as they are (marshal stores them, netlint/cache.py)."""
-    from pydantic import BaseModel
-
+    """ConfigModel() as plain data (`dump_tree`)."""
     from netlint.config_model import ConfigModel
 
-    def dump(value: Any) -> Any:
-        if isinstance(value, BaseModel):
-            fields = {name: dump(getattr(value, name)) for name in type(value).model_fields}
-            return {_MODEL: type(value).__name__, "fields": fields}
-        if isinstance(value, list):
-            return [dump(v) for v in value]
-        if isinstance(value, dict):
-            return {k: dump(v) for k, v in value.items()}
-        if value is None or type(value) in (str, int, float, bool):
-            return value
-        raise ValueError(f"a default of type {type(value).__name__}: extend _dump_defaults")
-
-    return dump(ConfigModel())
+    return dump_tree(ConfigModel())
 
 
-_MODEL = "\0model"  # no config key can hold a NUL
+# tags in the plain data of `dump_tree`: a config key that starts with NUL is never kept
+_MODEL = "\0model"
 
 
 def _view(tree: Any) -> Any:
-    if isinstance(tree, dict):
-        if _MODEL in tree:
-            return Defaults(tree[_MODEL], {k: _view(v) for k, v in tree["fields"].items()})
-        return {k: _view(v) for k, v in tree.items()}
-    if isinstance(tree, list):
-        return [_view(v) for v in tree]
-    return tree
+    return restore_tree(tree, Defaults)
 
 
 def __getattr__(name: str) -> Any:
@@ -213,34 +211,6 @@ CALLS: dict[str, tuple[str, ...]] = {"ExcludeEntry": ("rules",), "CatalogOverrid
 _DATE = "\0date"
 _SEVERITY = "\0severity"
 _TUPLE = "\0tuple"
-
-
-class Validated:
-    """A read-only view of a validated config file, read back from netlint's cache: the
-    model's fields with their values (sub-models are views too) and the results of the methods
-    in CALLS (tests/test_config_cache.py compares every field and call with the model's)."""
-
-    __slots__ = ("_calls", "_fields", "_model")
-
-    def __init__(self, model: str, fields: dict[str, Any], calls: dict[str, Any]) -> None:
-        object.__setattr__(self, "_model", model)
-        object.__setattr__(self, "_fields", fields)
-        object.__setattr__(self, "_calls", calls)
-
-    def __getattr__(self, name: str) -> Any:
-        fields = self._fields
-        if name in fields:
-            return fields[name]
-        if name in self._calls:
-            result = self._calls[name]
-            return lambda: list(result) if isinstance(result, list) else result
-        raise AttributeError(f"{self._model} has no field {name!r}")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{self._model} is read-only")
-
-    def __repr__(self) -> str:
-        return f"Validated({self._model})"
 
 
 def _load_file(path: FsPath, display: str | None, rules: Sequence[RuleMeta] | None) -> Config:
@@ -327,6 +297,10 @@ def _dump_file(config: Config) -> list[Any]:
 
 
 def dump_tree(value: Any) -> Any:
+    """A validated model as plain data for netlint's cache (marshal), for `restore_tree`: a
+    model is {_MODEL: name, "fields": ..., "calls": ...}, a date, a tuple and a Severity are
+    tagged by a key that starts with NUL. ValueError for anything else, and for a mapping whose
+    keys could be taken for a tag: such a model is not kept."""
     import datetime as dt
 
     from pydantic import BaseModel
@@ -345,8 +319,8 @@ def dump_tree(value: Any) -> Any:
     if type(value) is tuple:
         return {_TUPLE: [dump_tree(v) for v in value]}
     if type(value) is dict:
-        if not all(type(k) is str for k in value):
-            raise ValueError("a mapping with keys that are not strings")
+        if not all(type(k) is str and not k.startswith("\0") for k in value):
+            raise ValueError("a mapping with keys that are not strings, or that start with NUL")
         return {k: dump_tree(v) for k, v in value.items()}
     if type(value) is dt.date:
         return {_DATE: value.isoformat()}
@@ -363,23 +337,24 @@ def _restore_file(tree: Any) -> Config:
     return Config(cast("ConfigModel", view), path, base_dir, tuple(lines), abspath)
 
 
-def restore_tree(tree: Any) -> Any:
+def restore_tree(tree: Any, view: type[Validated] = Validated) -> Any:
+    """The read-only view of what `dump_tree` made of a model (its sub-models as `view` too)."""
     if isinstance(tree, dict):
         if _MODEL in tree:
-            fields = {k: restore_tree(v) for k, v in tree["fields"].items()}
-            calls = {k: restore_tree(v) for k, v in tree["calls"].items()}
-            return Validated(tree[_MODEL], fields, calls)
+            fields = {k: restore_tree(v, view) for k, v in tree["fields"].items()}
+            calls = {k: restore_tree(v, view) for k, v in tree["calls"].items()}
+            return view(tree[_MODEL], fields, calls)
         if _DATE in tree:
             import datetime as dt
 
             return dt.date.fromisoformat(tree[_DATE])
         if _TUPLE in tree:
-            return tuple(restore_tree(v) for v in tree[_TUPLE])
+            return tuple(restore_tree(v, view) for v in tree[_TUPLE])
         if _SEVERITY in tree:
             from netlint.model import Severity
 
             return Severity(tree[_SEVERITY])
-        return {k: restore_tree(v) for k, v in tree.items()}
+        return {k: restore_tree(v, view) for k, v in tree.items()}
     if isinstance(tree, list):
-        return [restore_tree(v) for v in tree]
+        return [restore_tree(v, view) for v in tree]
     return tree
