@@ -206,7 +206,7 @@ def test_custom_rules_are_kept_until_a_rule_file_changes(cache: Path, tmp_path: 
     assert len(list(cache.glob("custom-rules-*.marshal"))) == 2
 
 
-@pytest.mark.parametrize("value", [{7: 8}, "datetime", b"raw", {1, 2}])
+@pytest.mark.parametrize("value", [{7: 8}, {"\0date": "2027-03-31"}, "datetime", b"raw", {1, 2}])
 def test_values_a_view_cannot_hold_are_not_kept(value: Any) -> None:
     import datetime as dt
 
