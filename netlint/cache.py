@@ -15,6 +15,7 @@ Location: `$NETLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/netlint`, else `~/.cache/n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import marshal
@@ -60,9 +61,13 @@ def cached(
     dump: Callable[[T], Any],
     restore: Callable[[Any], T],
     extra: str = "",
+    slot: str = "",
 ) -> T:
     """`build()`, or what a run with the same inputs built before. Input files that cannot be
-    read make the key too (as missing): `build()` then reports them as it always does."""
+    read make the key too (as missing): `build()` then reports them as it always does.
+    `slot` names what the entry is of (one config file, one set of rule folders): writing an
+    entry removes the other entries of its slot, so editing a config again and again leaves one
+    entry behind, not one per version."""
     folder = cache_dir()
     if folder is None:
         return build()
@@ -74,7 +79,10 @@ def cached(
         except OSError:
             digest.update(b"\0unreadable\0")
         digest.update(b"\0")
-    target = folder / f"{kind}-{digest.hexdigest()[:40]}.marshal"
+    prefix = kind
+    if slot:
+        prefix += "-" + hashlib.sha256(slot.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    target = folder / f"{prefix}-{digest.hexdigest()[:40]}.marshal"
     try:
         return restore(_plain(marshal.loads(target.read_bytes())))
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
@@ -87,7 +95,12 @@ def cached(
         temporary.write_bytes(payload)
         temporary.replace(target)
     except (OSError, ValueError, RuntimeError):
-        pass  # unmarshallable values or a read-only cache: the next run builds again
+        return value  # unmarshallable values or a read-only cache: the next run builds again
+    if slot:
+        for other in folder.glob(f"{prefix}-*.marshal"):
+            if other != target:
+                with contextlib.suppress(OSError):  # another run's, or a read-only file
+                    other.unlink()
     return value
 
 

@@ -246,7 +246,8 @@ def _load_file(path: FsPath, display: str | None, rules: Sequence[RuleMeta] | No
             raise ValueError("the custom rules changed")  # validated again, and kept anew
         return config
 
-    return cached("config-file", inputs, build, dump, restore, extra=where)
+    slot = f"{display or path}\0{path.resolve()}"
+    return cached("config-file", inputs, build, dump, restore, extra=where, slot=slot)
 
 
 def _custom_stamp(config: Config) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+# netlint's cache (netlint/cache.py) for this test process: the suite never writes into the
+# user's ~/.cache/netlint, and starts without one (tests of the cache set their own folder)
+if "NETLINT_CACHE_DIR" not in os.environ:
+    os.environ["NETLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="netlint-tests-cache-")
+    atexit.register(shutil.rmtree, os.environ["NETLINT_CACHE_DIR"], True)
 
 # Variables that change what the CLI prints; tests set them explicitly when they need them.
 _CLEAN_ENV = ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")

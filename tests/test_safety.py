@@ -361,8 +361,8 @@ def violations(source: str, name: str) -> list[str]:
 # - parallel.py (--jobs): loaded files and findings a forked child of this very process sends
 #   back on a pipe.
 _REVIEWED = {
-    "netlint/cache.py:20: import marshal",
-    "netlint/cache.py:79: marshal.loads()",
+    "netlint/cache.py:21: import marshal",
+    "netlint/cache.py:87: marshal.loads()",
     "netlint/parallel.py:25: import pickle",
     "netlint/parallel.py:378: pickle.Unpickler()",
 }

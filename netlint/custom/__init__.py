@@ -80,4 +80,5 @@ def custom_rules(dirs: Sequence[FsPath], builtin: Sequence[RuleMeta]) -> tuple[R
     inputs += [here / name for name in _SHAPING]
     names = [f"{r.id}\0{r.name}\0{chr(0).join(r.aliases)}\0{r.directory}" for r in builtin]
     extra = "\n".join([*listing, *names])
-    return cached("custom-rules", inputs, build, dump_rules, restore_rules, extra=extra)
+    slot = "\0".join([str(FsPath.cwd()), *map(str, dirs)])
+    return cached("custom-rules", inputs, build, dump_rules, restore_rules, extra=extra, slot=slot)
