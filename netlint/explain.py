@@ -139,9 +139,22 @@ def page_model(rule: RuleMeta, config: Config | None = None) -> Page:
         sections.append(Section("References", (Bullets(tuple(rule.references)),)))
     meta = (
         f"Severity: {rule.severity.value} · Enabled by default: {'yes' if rule.enabled else 'no'}"
-        f" · Since: {rule.since}"
+        f" · Since: {rule.since} · Reads: {_reads(rule)}"
     )
     return Page(f"{rule.id} {rule.name}", meta, tuple(sections))
+
+
+def _reads(rule: RuleMeta) -> str:
+    """What the rule's check reads (`Check.scope`): whether the files that refer to each other
+    must be checked in one run for it to see them together."""
+    from netlint.checks import REGISTRY
+
+    check = REGISTRY.get(rule.check)
+    if check is not None and check.scope == "file":
+        return "each file on its own"
+    if check is not None and check.scope == "config":
+        return "the config alone"
+    return "objects across the files of a run (check related files together)"
 
 
 def _table(name: str, config: Config) -> list[Block]:

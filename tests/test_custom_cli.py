@@ -321,7 +321,7 @@ def test_rules_and_explain_show_custom_rules():
     assert lines[:9] == [
         "# ACME004 tcp-only",
         "",
-        "Severity: warning · Enabled by default: yes · Since: 0.1.0",
+        "Severity: warning · Enabled by default: yes · Since: 0.1.0 · Reads: each file on its own",
         "",
         "## What it finds",
         "",

@@ -82,7 +82,7 @@ def test_explain_prints_the_same_page_as_text_for_the_terminal() -> None:
     assert lines[:8] == [
         "NL002 duplicate-key",
         "===================",
-        "Severity: error · Enabled by default: yes · Since: 0.1.0",
+        "Severity: error · Enabled by default: yes · Since: 0.1.0 · Reads: each file on its own",
         "",
         "What it finds",
         "-------------",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from netlint.checks import hygiene
 from netlint.checks.etcd import rules as etcd
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 CheckFn = Callable[[RunContext, Any], Iterable[Hit]]
+Scope = Literal["file", "config", "run"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class Check:
     # the pydantic model that validates rule.yaml `params` and config overrides, imported when
     # asked for: a run whose config overrides no params needs no pydantic (engine.run)
     load_params: Callable[[], type[BaseModel]] | None = None
+    # "file": the check's hits on a run are, in order, its hits on each file of the run alone
+    # (it reads each object or file by itself, and the config): what a run could compute as
+    # each file is read, before the next (tests/test_scope.py checks it on every corpus).
+    # "config": it reads the config alone (a finding on the config file, once per run).
+    # "run": it reads objects across files (a workload's StorageClass, the Services and
+    # workloads of an ingress controller, a CNI's ConfigMaps) or the run as a whole.
+    scope: Scope = "run"
 
     @property
     def params(self) -> type[BaseModel] | None:
@@ -92,14 +100,14 @@ def _allowed_values_params() -> type[BaseModel]:
 
 
 REGISTRY: dict[str, Check] = {
-    "yaml-syntax": Check(hygiene.yaml_syntax),
-    "duplicate-key": Check(hygiene.duplicate_key),
-    "not-an-object": Check(hygiene.not_an_object),
-    "unrendered-template": Check(hygiene.unrendered_template),
-    "suppression-reason": Check(hygiene.suppression_reason),
-    "unknown-suppression": Check(hygiene.unknown_suppression),
-    "expired-exclude": Check(hygiene.expired_exclude),
-    "invalid-metadata": Check(hygiene.invalid_metadata),
+    "yaml-syntax": Check(hygiene.yaml_syntax, scope="file"),
+    "duplicate-key": Check(hygiene.duplicate_key, scope="file"),
+    "not-an-object": Check(hygiene.not_an_object, scope="file"),
+    "unrendered-template": Check(hygiene.unrendered_template, scope="file"),
+    "suppression-reason": Check(hygiene.suppression_reason, scope="file"),
+    "unknown-suppression": Check(hygiene.unknown_suppression, scope="file"),
+    "expired-exclude": Check(hygiene.expired_exclude, scope="config"),
+    "invalid-metadata": Check(hygiene.invalid_metadata, scope="file"),
     "pod-mtu-too-large": Check(mtu.pod_mtu_too_large),
     "underlay-mtu-too-large": Check(mtu.underlay_mtu_too_large),
     "mtu-wasted": Check(mtu.mtu_wasted, _waste_params),
@@ -114,16 +122,16 @@ REGISTRY: dict[str, Check] = {
     "etcd-no-persistent-volume": Check(etcd.no_persistent_volume),
     "etcd-storage-unknown": Check(etcd.unknown_storage),
     "etcd-unsafe-no-fsync": Check(etcd.unsafe_no_fsync),
-    "workload-pinned-outside": Check(locality.workload_required),
-    "workload-prefers-outside": Check(locality.workload_preferred),
-    "storage-outside": Check(locality.storage_outside),
-    "endpoint-outside": Check(locality.endpoint_outside),
-    "region-unknown": Check(locality.region_unknown),
-    "cluster-region-outside": Check(locality.cluster_region),
+    "workload-pinned-outside": Check(locality.workload_required, scope="file"),
+    "workload-prefers-outside": Check(locality.workload_preferred, scope="file"),
+    "storage-outside": Check(locality.storage_outside, scope="file"),
+    "endpoint-outside": Check(locality.endpoint_outside, scope="file"),
+    "region-unknown": Check(locality.region_unknown, scope="file"),
+    "cluster-region-outside": Check(locality.cluster_region, scope="config"),
     "provider-outside-eea": Check(locality.provider_outside),
     # the checks of custom rules (rules_dirs): their params carry match/schema/path/message
-    "json-schema": Check(_json_schema, _json_schema_params),
-    "required-field": Check(_required_field, _required_field_params),
-    "forbidden-value": Check(_forbidden_value, _forbidden_value_params),
-    "allowed-values": Check(_allowed_values, _allowed_values_params),
+    "json-schema": Check(_json_schema, _json_schema_params, scope="file"),
+    "required-field": Check(_required_field, _required_field_params, scope="file"),
+    "forbidden-value": Check(_forbidden_value, _forbidden_value_params, scope="file"),
+    "allowed-values": Check(_allowed_values, _allowed_values_params, scope="file"),
 }
