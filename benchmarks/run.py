@@ -335,18 +335,18 @@ def main(argv: list[str] | None = None) -> int:
                 ],
                 runs,
             )
-            same = one.read_bytes() == many.read_bytes()
+            identical = one.read_bytes() == many.read_bytes()
             speedup = seconds(serial) / seconds(parallel)
             figures.append(
                 Figure(
                     "6",
                     f"--jobs {args.jobs} speed-up, 10k objects"
-                    + ("" if same else " (OUTPUT DIFFERS)"),
+                    + ("" if identical else " (OUTPUT DIFFERS)"),
                     f"--jobs 1 {seconds(serial):.2f} s",
                     f"{seconds(parallel):.2f} s",
                     speedup,
                     ">= 1.7x",
-                    same and speedup >= 1.7,
+                    identical and speedup >= 1.7,
                 )
             )
         else:
