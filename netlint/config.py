@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any, cast
 
@@ -36,6 +36,10 @@ class Config:
     base_dir: str | None = None  # the folder of the config file: `exclude.path` is relative to it
     exclude_lines: tuple[int, ...] = ()  # line of each exclude entry in the config file
     abspath: str | None = None  # absolute path of the config file (SARIF URIs of NL007)
+    # rule ID -> (what was validated: the rule's params with this config's overrides, as JSON;
+    # the result, as plain data): kept with the file in the cache (`_load_file`), so that a run
+    # reads their view (`restore_tree`) instead of validating them (engine.run)
+    params: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_default(self) -> bool:
@@ -237,17 +241,56 @@ def _load_file(path: FsPath, display: str | None, rules: Sequence[RuleMeta] | No
     where = f"{display or path}\0{path.resolve()}\0{int(given)}\0{token}"
 
     def dump(config: Config) -> Any:
-        return [*_dump_file(config), None if given else _custom_stamp(config)]
+        stamp = None if given else _custom_stamp(config)
+        return [*_dump_file(config), _params_of(config, rules), stamp]
 
     def restore(tree: Any) -> Config:
-        *kept, stamp = tree
+        *kept, params, stamp = tree
         config = _restore_file(kept)
         if stamp is not None and stamp != _custom_stamp(config):
             raise ValueError("the custom rules changed")  # validated again, and kept anew
-        return config
+        return replace(config, params={k: (v[0], v[1]) for k, v in params.items()})
 
     slot = f"{display or path}\0{path.resolve()}"
     return cached("config-file", inputs, build, dump, restore, extra=where, slot=slot)
+
+
+def params_key(params: dict[str, Any]) -> str:
+    """What a rule's params are validated from, as text (`Config.params`)."""
+    import json
+
+    return json.dumps(params, sort_keys=True, default=repr)
+
+
+def _params_of(config: Config, rules: Sequence[RuleMeta] | None) -> dict[str, Any]:
+    """`Config.params` of a validated config: each rule its `rules:` section gives params,
+    validated by the rule's check's model with them (as engine.run does)."""
+    from netlint.checks import REGISTRY
+    from netlint.custom import load_all_rules
+
+    known = rules if rules is not None else load_all_rules(config)
+    out: dict[str, Any] = {}
+    for rule in known:
+        check = REGISTRY.get(rule.check)
+        settings = next(
+            (
+                config.model.rules[k]
+                for k in (rule.id, rule.name, *rule.aliases)
+                if k in config.model.rules
+            ),
+            None,
+        )
+        if check is None or check.load_params is None or settings is None or not settings.params:
+            continue
+        merged = {**rule.params, **settings.params}
+        try:  # pydantic's ValidationError is a ValueError too
+            out[rule.id] = [
+                params_key(merged),
+                dump_tree(check.load_params().model_validate(merged)),
+            ]
+        except ValueError:
+            continue  # not kept: the run validates them
+    return out
 
 
 def _custom_stamp(config: Config) -> str | None:

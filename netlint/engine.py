@@ -238,6 +238,15 @@ def run(
                 from netlint.config import restore_tree
 
                 params = restore_tree(rule.checked)
+            elif (
+                check.load_params is not None
+                and rule.id in config.params
+                and config.params[rule.id][0] == _params_key(params)
+            ):
+                # validated with the config file when it was kept in the cache (config.py)
+                from netlint.config import restore_tree
+
+                params = restore_tree(config.params[rule.id][1])
             elif check.load_params is not None:
                 from pydantic import ValidationError
 
@@ -298,6 +307,13 @@ def run(
 
 # the rules that annotations do not suppress: they report on the suppression annotations
 _UNSUPPRESSED = ("NL005", "NL006")
+
+
+def _params_key(params: object) -> str:
+    from netlint.config import params_key
+
+    assert isinstance(params, dict)
+    return params_key(params)
 
 
 def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-arg]

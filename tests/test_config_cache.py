@@ -219,11 +219,17 @@ def test_values_a_view_cannot_hold_are_not_kept(value: Any) -> None:
         dump_tree({"params": value})
 
 
-@pytest.mark.parametrize("custom", [False, True])
-def test_a_run_with_a_kept_config_imports_no_pydantic(custom: bool, tmp_path: Path) -> None:
-    """The examples' cluster profile; and a config with the fixture project's custom rules,
-    whose params the run reads as views (RuleMeta.checked)."""
-    if custom:
+@pytest.mark.parametrize("custom", [False, True, "override"])
+def test_a_run_with_a_kept_config_imports_no_pydantic(custom: Any, tmp_path: Path) -> None:
+    """The examples' cluster profile; a config with the fixture project's custom rules, whose
+    params the run reads as views (RuleMeta.checked); one that overrides NL103's params."""
+    if custom == "override":
+        config = tmp_path / ".netlint.yaml"
+        config.write_text("rules:\n  NL103:\n    params: {min_waste: 100}\n", "utf-8")
+        manifest = tmp_path / "app.yaml"
+        fail = ROOT / "rules" / "NL103-mtu-wasted" / "fail"
+        manifest.write_bytes(sorted(fail.iterdir())[0].read_bytes())
+    elif custom:
         config, _ = _project(tmp_path)
         manifest = tmp_path / "app.yaml"
         fail = PROJECT_RULES / "ACME003-owner-annotation" / "fail" / "no-owner.yaml"
@@ -379,3 +385,29 @@ def test_the_kept_params_answer_every_field_as_the_model() -> None:
     for rule in load_custom_rules([PROJECT_RULES], load_rules()):
         model = JsonSchemaParams if rule.check == "json-schema" else TEMPLATE_PARAMS[rule.check]
         assert _differences(model.model_validate(rule.params), restore_tree(rule.checked)) == []
+
+
+def test_params_overrides_are_kept_validated_with_the_config(cache: Path, tmp_path: Path) -> None:
+    """`rules.NL103.params` in the config: validated with the file and kept with it
+    (Config.params), so the run reads their view; the findings are those of the model's."""
+    jumbo = "cluster: {node_mtu: 9001}\n"  # what NL103's fail fixtures are written for
+    path = tmp_path / ".netlint.yaml"
+    path.write_text(jumbo + "rules:\n  mtu-wasted:\n    params: {min_waste: 8000}\n", "utf-8")
+    built, kept = _load_twice(path, ".netlint.yaml")
+    assert built.params == {}  # the first run validates them in engine.run, as before
+    assert list(kept.params) == ["NL103"]
+    targets = [str(ROOT / "rules" / "NL103-mtu-wasted" / "fail")]
+
+    def seen(config: Config) -> list[tuple[Any, ...]]:
+        report = lint(targets, config, select=["NL103"], cwd=ROOT)
+        return [(f.rule, Path(f.file.path).name, f.span.line) for f in report.findings]
+
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(jumbo, "utf-8")
+    assert seen(load_config(plain)) == [  # the rule's own min_waste (100) finds these
+        ("NL103", "antrea-jumbo-default-mtu-1450.yaml", 16),
+        ("NL103", "calico-operator-aws-jumbo.yaml", 14),
+        ("NL103", "canal-jumbo-frames.yaml", 27),
+        ("NL103", "cilium-mtu-1450-on-jumbo.yaml", 17),
+    ]
+    assert seen(kept) == seen(built) == []  # 8000 bytes: none wastes that much
