@@ -85,7 +85,7 @@ def cached(
     target = folder / f"{prefix}-{digest.hexdigest()[:40]}.marshal"
     try:
         return restore(_plain(marshal.loads(target.read_bytes())))
-    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         pass
     value = build()
     try:

@@ -411,3 +411,31 @@ def test_params_overrides_are_kept_validated_with_the_config(cache: Path, tmp_pa
         ("NL103", "cilium-mtu-1450-on-jumbo.yaml", 17),
     ]
     assert seen(kept) == seen(built) == []  # 8000 bytes: none wastes that much
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        {},
+        [1, 2, 3],
+        ["model", None, None, [], None, {}, None],
+        [{"\0model": "ConfigModel", "fields": {}, "calls": {}}, None, None, [], None, {}, "x"],
+        [{"\0model": "ConfigModel", "fields": {}, "calls": {}}, None, None, [], None, [], None],
+    ],
+)
+def test_a_kept_entry_of_the_wrong_shape_is_validated_again(
+    kept: Any, cache: Path, tmp_path: Path
+) -> None:
+    """Plain data that is not what netlint wrote (another tool, a damaged disk): the config is
+    validated again and kept anew, never a traceback."""
+    import marshal
+
+    path = tmp_path / ".netlint.yaml"
+    path.write_text("rules_dirs: []\ncluster: {node_mtu: 1450}\n", "utf-8")
+    load_config(path)
+    (entry,) = cache.glob("config-file-*.marshal")
+    entry.write_bytes(marshal.dumps(kept))
+    again = load_config(path)
+    assert isinstance(again.model, ConfigModel)
+    assert again.model.cluster.node_mtu == 1450
+    assert isinstance(load_config(path).model, Validated)  # and it is kept again
