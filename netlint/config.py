@@ -255,6 +255,14 @@ def _load_file(path: FsPath, display: str | None, rules: Sequence[RuleMeta] | No
     return cached("config-file", inputs, build, dump, restore, extra=where, slot=slot)
 
 
+def rule_settings(table: dict[str, Any], rule: RuleMeta) -> Any:
+    """The config's `rules:` entry of `rule`: under its ID, its name or an alias, first found."""
+    for key in (rule.id, rule.name, *rule.aliases):
+        if key in table:
+            return table[key]
+    return None
+
+
 def params_key(params: dict[str, Any]) -> str:
     """What a rule's params are validated from, as text (`Config.params`)."""
     import json
@@ -272,14 +280,7 @@ def _params_of(config: Config, rules: Sequence[RuleMeta] | None) -> dict[str, An
     out: dict[str, Any] = {}
     for rule in known:
         check = REGISTRY.get(rule.check)
-        settings = next(
-            (
-                config.model.rules[k]
-                for k in (rule.id, rule.name, *rule.aliases)
-                if k in config.model.rules
-            ),
-            None,
-        )
+        settings = rule_settings(config.model.rules, rule)
         if check is None or check.load_params is None or settings is None or not settings.params:
             continue
         merged = {**rule.params, **settings.params}

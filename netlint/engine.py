@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netlint.catalog import CatalogError, RuleMeta, load_data
-from netlint.config import Config, Defaults
+from netlint.config import Config, Defaults, params_key, rule_settings
 from netlint.context import NonObject, ResourceIndex, RunContext
 from netlint.custom.catalogs import in_force
 from netlint.edits import make_edit
@@ -225,10 +225,11 @@ def run(
         prepared = []
         for rule in chosen:
             check = REGISTRY[rule.check]
-            settings = _settings(model.rules, rule)
+            settings = rule_settings(model.rules, rule)
             severity = settings.severity if settings and settings.severity else rule.severity
             overrides = settings.params if settings else {}
-            params: object = {**rule.params, **overrides}
+            merged: dict[str, Any] = {**rule.params, **overrides}
+            params: object = merged
             if check.load_params is not None and rule.builtin and not overrides:
                 # validated, defaults filled in, when the catalog was built (rulemeta.py): a
                 # read-only view of those values, without importing pydantic
@@ -241,7 +242,7 @@ def run(
             elif (
                 check.load_params is not None
                 and rule.id in config.params
-                and config.params[rule.id][0] == _params_key(params)
+                and config.params[rule.id][0] == params_key(merged)
             ):
                 # validated with the config file when it was kept in the cache (config.py)
                 from netlint.config import restore_tree
@@ -252,7 +253,7 @@ def run(
 
                 params_model = check.load_params()
                 try:
-                    params = params_model.model_validate(params)
+                    params = params_model.model_validate(merged)
                 except ValidationError as exc:
                     raise CatalogError(
                         [
@@ -307,20 +308,6 @@ def run(
 
 # the rules that annotations do not suppress: they report on the suppression annotations
 _UNSUPPRESSED = ("NL005", "NL006")
-
-
-def _params_key(params: object) -> str:
-    from netlint.config import params_key
-
-    assert isinstance(params, dict)
-    return params_key(params)
-
-
-def _settings(table: dict, rule: RuleMeta):  # type: ignore[no-untyped-def,type-arg]
-    for key in (rule.id, rule.name, *rule.aliases):
-        if key in table:
-            return table[key]
-    return None
 
 
 def _finding(

@@ -57,7 +57,7 @@ def render(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(one, template)
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -110,13 +110,13 @@ def forbidden_value(ctx: RunContext, params: ForbiddenValueParams) -> Iterator[H
     for resource in _matched(ctx, params.match):
         for leaf in _present(resource, steps):
             if any(_same(leaf.value, v) for v in params.values):
-                value = _text(leaf.value)
+                value = value_text(leaf.value)
                 yield _hit(params.message, resource, leaf.path, value, f"is {value}")
 
 
 def allowed_values(ctx: RunContext, params: AllowedValuesParams) -> Iterator[Hit]:
     steps = parse(params.path)
-    allowed = ", ".join(_text(v) for v in params.values)
+    allowed = ", ".join(value_text(v) for v in params.values)
     for resource in _matched(ctx, params.match):
         for leaf in walk(resource.data, steps):
             if leaf.missing:
@@ -130,7 +130,7 @@ def allowed_values(ctx: RunContext, params: AllowedValuesParams) -> Iterator[Hit
                     )
                 continue
             if not any(_same(leaf.value, v) for v in params.values):
-                value = _text(leaf.value)
+                value = value_text(leaf.value)
                 message = f"is {value}, not one of {allowed}"
                 yield _hit(params.message, resource, leaf.path, value, message)
 
@@ -148,7 +148,7 @@ def json_schema(ctx: RunContext, params: JsonSchemaParams) -> Iterator[Hit]:
         )
         for error in errors:
             path: Path = tuple(error.absolute_path)
-            value = _text(error.instance)
+            value = value_text(error.instance)
             extra = f"{error.validator}:{error.message}"
             if error.validator == "required":
                 # name the missing property; its position is its parent's (engine: the deepest

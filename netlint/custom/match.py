@@ -1,13 +1,11 @@
-"""`match:` of a custom rule: which objects it applies to (every field given must match)."""
+"""`match:` of a custom rule: which objects it applies to (every field given must match; the
+test itself is netlint/custom/selector.py, for the model and its cached view alike)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-
-from netlint.custom.selector import matches
-from netlint.model import Resource
 
 
 def _listify(value: Any) -> Any:
@@ -55,6 +53,3 @@ class Match(_Strict):
     )
     labels: LabelSelector | None = Field(default=None, description="A label selector.")
     name: str | None = Field(default=None, min_length=1, description="metadata.name glob.")
-
-    def matches(self, resource: Resource) -> bool:
-        return matches(self, resource)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from netlint.custom import schema
-from netlint.custom.checks import _text, check_template
+from netlint.custom.checks import check_template, value_text
 from netlint.custom.fieldpath import FieldPathError, parse
 from netlint.custom.match import Match
 
@@ -28,7 +28,7 @@ FieldPath = Annotated[str, AfterValidator(_check_path)]
 def _scalar(value: Any) -> Any:
     if value is not None and not isinstance(value, (str, int, float, bool)):
         raise ValueError(
-            f"expected a scalar (string, number, true, false or null), got {_text(value)}"
+            f"expected a scalar (string, number, true, false or null), got {value_text(value)}"
         )
     return value
 
