@@ -152,7 +152,7 @@ def default_model() -> ConfigModel:
     here = FsPath(__file__).resolve().parent
     shaping = [here / "config.py", here / "config_model.py", here / "custom" / "catalog_models.py"]
     tree = cached("config-defaults", shaping, _dump_defaults, _same, _same)
-    return cast("ConfigModel", _view(tree))
+    return cast("ConfigModel", restore_tree(tree, Defaults))
 
 
 def _same(value: Any) -> Any:
@@ -168,10 +168,6 @@ def _dump_defaults() -> Any:
 
 # tags in the plain data of `dump_tree`: a config key that starts with NUL is never kept
 _MODEL = "\0model"
-
-
-def _view(tree: Any) -> Any:
-    return restore_tree(tree, Defaults)
 
 
 def __getattr__(name: str) -> Any:
