@@ -19,14 +19,15 @@ overhead not included), what the run keeps:
               above
   findings    the findings, minus the files and object refs they share with the above
 
-The parts are counted as the first rule family starts. At the end of the run comes what the
-file texts are made of: what characters wider than a byte add (a str is 2 or 4 bytes a
-character when one character needs it), lines found as the rules read them (where they end,
-or the lines of a tuple: not in the parts),
-and texts documents compose from that are not their file's (skimmed copies: unread.py). Then
-the RSS: of this process before the run (interpreter and imports), and the peak of a separate
-`netlint check --jobs 1` on the same files (what run.py's figure 4 reads; this process's own
-would count the counting too).
+The parts are counted as the first rule family starts, on a run that keeps every document
+(`lint(keep_documents=True)`): a serial `netlint check` drops, after the file-scoped rules, the
+documents no other rule reads (engine.Stream), and the RSS line below is that run's. At the end
+of the run comes what the file texts are made of: what characters wider than a byte add (a str
+is 2 or 4 bytes a character when one character needs it), lines found as the rules read them
+(where they end, or the lines of a tuple: not in the parts), and texts documents compose from
+that are not their file's (skimmed copies: unread.py). Then the RSS: of this process before the
+run (interpreter and imports), and the peak of a separate `netlint check --jobs 1` on the same
+files (what run.py's figure 4 reads; this process's own would count the counting too).
 
 The last line is the arithmetic of figure 4 (peak RSS <= 150 MB at 100k objects) for a design
 that keeps no document past its file: what is left of this run then is the imports, every
@@ -181,7 +182,7 @@ def measure(directory: Path) -> dict[str, Any]:
 
     engine.context = context  # type: ignore[assignment]
     try:
-        report = lint([str(directory)], cwd=directory, jobs=1)
+        report = lint([str(directory)], cwd=directory, jobs=1, keep_documents=True)
     finally:
         engine.context = real_context  # type: ignore[assignment]
     facts: _Facts = holder["facts"]

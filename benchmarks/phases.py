@@ -14,7 +14,9 @@ alternate, R runs each, and the run with the least wall time of each side is sho
 
   start-up      from the interpreter's start to the first file read, or with --jobs N to the
                 children's fork (imports, config, rules), and the interpreter's exit
-  load          the files read and parsed: by this process (P0), by a forked child (P1, P2 ...)
+  load          the files read and parsed: by this process (P0), by a forked child (P1, P2 ...);
+                the file-scoped rules run as the files are read (engine.Stream), and their
+                time is theirs below, not the load's
   send          a child's files or findings pickled and written to the parent, after its last
                 file or check
   receive       the children's files sent back and unpacked here (--jobs N only)
@@ -51,7 +53,7 @@ from bench import corpus
 # the log (one write, when it leaves) as JSON lines of [pid, what, seconds since the bootstrap
 # started, minor page faults].
 BOOTSTRAP = r"""
-import json, os, resource, sys, time
+import dataclasses, json, os, resource, sys, time
 LOG = os.environ["NETLINT_PHASES_LOG"]
 BEGIN = time.perf_counter()
 MARKS = []
@@ -103,10 +105,12 @@ def wrap_checks():
     from netlint.checks import REGISTRY
     if not WRAPPED:
         for name, check in list(REGISTRY.items()):
-            REGISTRY[name] = type(check)(check_timed(name, check.fn), check.load_params)
+            REGISTRY[name] = dataclasses.replace(check, fn=check_timed(name, check.fn))
         WRAPPED.append(True)
 
-around(engine, "run", "engine", before=wrap_checks)
+around(engine, "_prepared", "prepare", before=wrap_checks)
+around(engine, "run", "engine")
+around(engine.Stream, "finish", "engine")
 
 fork = parallel._fork
 def forked(produce):
@@ -232,6 +236,7 @@ def phases(wall: float, marks: list[list[Any]], families: dict[str, str]) -> dic
                 times["start-up"] += wall - own[-1][2]
                 if last_read is not None:
                     add("load", loading, last_read)
+                    times["load"] -= _within(own, loading, last_read)
             engine_end = next((m for m in reversed(own) if m[1] == "< engine"), None)
             if engine_end is not None:
                 add("report", engine_end, own[-1])
@@ -240,6 +245,7 @@ def phases(wall: float, marks: list[list[Any]], families: dict[str, str]) -> dic
             # a load child's files, or a rules child's findings, sent after its last work
             if first_read is not None and last_read is not None:
                 add("load", first_read, last_read)
+                times["load"] -= _within(own, first_read, last_read)
             sent = next((m for m in own if m[1] == "sent"), own[-1])
             after = last_read or (checked[-1] if checked else None)
             if after is not None:
@@ -247,6 +253,21 @@ def phases(wall: float, marks: list[list[Any]], families: dict[str, str]) -> dic
             times["forked at"] = own[0][2]
         out["processes"][f"P{n}"] = {"seconds": times, "faults": tally.faults}
     return out
+
+
+def _within(own: list[list[Any]], start: list[Any], end: list[Any]) -> float:
+    """The seconds of the checks and indexes between two marks: a streamed run's, done as
+    the files are read."""
+    total, opened = 0.0, {}
+    for m in own:
+        if not start[2] <= m[2] <= end[2]:
+            continue
+        what = m[1]
+        if what in ("> index",) or what.startswith("> check "):
+            opened[what[2:]] = m
+        elif what[2:] in opened and what.startswith("< "):
+            total += m[2] - opened.pop(what[2:])[2]
+    return total
 
 
 ORDER = [

@@ -7,7 +7,7 @@ import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netlint.catalog import RuleMeta
 from netlint.config import Config, default_config
@@ -16,6 +16,12 @@ from netlint.inputs import InputFile, TooBig, discover, read_error, read_input
 from netlint.load import REFUSED, Limits, LoadedFile, Problem, decode, encoding_problem, load_text
 from netlint.model import Finding, Lines, Severity, SourceFile, Span
 from netlint.render import RenderSettings
+
+if TYPE_CHECKING:
+    from netlint.engine import Stream
+
+# a file read, with its findings of the file-scoped rules (engine.Stream.check)
+Loaded = tuple[LoadedFile, list[Finding]]
 
 
 @dataclass
@@ -87,22 +93,27 @@ def _load_in_processes(
     jobs: int,
     errors: list[str],
     progress: Callable[[int, int], None] | None = None,
+    stream: Stream | None = None,
 ) -> tuple[list[LoadedFile], list[str]]:
     """The files read as the serial loop reads them, in `jobs` processes (netlint/parallel.py),
     in the same order with the same errors. A file whose documents keep node trees (aliases,
     directives, templates that may hold an alias: load.py) does not travel between processes:
     it is read here again.
-    `progress` counts the files read in this process, then all of them."""
+    `progress` counts the files read in this process, then all of them.
+    With a `stream`, each process checks the files it reads with the file-scoped rules and
+    keeps only the documents the other rules read (`Stream.check`) before it sends them; the
+    files and their findings are then fed to the stream in their order (`add_checked`)."""
     import os
 
     from netlint.load import pack, unpack
-    from netlint.parallel import map_claimed
+    from netlint.parallel import dumps_findings, loads_findings, map_claimed
 
     here = os.getpid()
     done = 0
 
-    def load(item: InputFile) -> LoadedFile | tuple[Any, ...] | str | None:
-        # a child sends its files packed (load.pack), or None for one to read here again
+    def load(item: InputFile) -> Loaded | tuple[Any, ...] | str | None:
+        # a child sends its files packed (load.pack) with their findings (pickled with the
+        # file as a reference to it), or None for one to read here again
         nonlocal done
         try:
             loaded = read_file(item, stdin, limits, False)
@@ -112,7 +123,13 @@ def _load_in_processes(
             if progress is not None and os.getpid() == here:
                 done += 1
                 progress(done, len(items))
-        return loaded if os.getpid() == here else pack(loaded)
+        findings = [] if stream is None else stream.check(loaded)
+        if os.getpid() == here:
+            return loaded, findings
+        packed = pack(loaded)
+        if packed is None:
+            return None
+        return packed, None if stream is None else dumps_findings(findings, loaded.file)
 
     out: list[LoadedFile] = []
     errors = list(errors)
@@ -121,9 +138,16 @@ def _load_in_processes(
         # what the rules need, imported while the children load
         import netlint.checks  # noqa: F401
 
-    def received(result: LoadedFile | tuple[Any, ...] | str | None) -> LoadedFile | str | None:
+    def received(result: Loaded | tuple[Any, ...] | str | None) -> Loaded | str | None:
         # a child's file, unpacked here as it arrives (between this process's own files)
-        return unpack(result) if isinstance(result, tuple) else result
+        if not isinstance(result, tuple):
+            return result
+        packed, sent = result
+        loaded = unpack(packed)
+        if stream is None:
+            return loaded, []
+        stream.received(loaded)
+        return loaded, loads_findings(sent, loaded.file)
 
     results = map_claimed(items, load, weights, jobs, meanwhile, received)
     for item, result in zip(items, results, strict=True):
@@ -132,8 +156,11 @@ def _load_in_processes(
         if isinstance(result, str):
             errors.append(result)
         elif result is not None:
-            assert isinstance(result, LoadedFile)  # a child's: unpacked as it arrived
-            out.append(result)
+            loaded, findings = result  # a child's: unpacked as it arrived
+            assert isinstance(loaded, LoadedFile)
+            out.append(loaded)
+            if stream is not None:
+                stream.add_checked(loaded, findings)
     return out, errors
 
 
@@ -184,11 +211,13 @@ def lint(
     progress: Callable[[int, int], None] | None = None,
     render: RenderSettings | None = None,
     jobs: int | None = 1,
+    keep_documents: bool = False,
 ) -> Report:
     """Check `paths`. `progress(done, total)` is called after each file is read (the CLI draws a
     progress line with it on a terminal). `jobs`: processes that load the files and run the
     rules (netlint/parallel.py), None for `parallel.auto_jobs`; the report is the same whatever
-    the number."""
+    the number. `keep_documents`: keep every document in `Report.inputs` (a serial run keeps
+    only those rules read past their file: engine.Stream)."""
     # A run builds millions of small objects (node trees, data) that all live until it ends and
     # hold no reference cycles; the cyclic collector would re-scan that growing heap again and
     # again (measured: half of the load time on 10k objects). Pause it for the run.
@@ -209,6 +238,7 @@ def lint(
             progress,
             render,
             jobs,
+            keep_documents,
         )
     finally:
         if paused:
@@ -229,6 +259,7 @@ def _lint(
     progress: Callable[[int, int], None] | None = None,
     render: RenderSettings | None = None,
     jobs: int | None = 1,
+    keep_documents: bool = False,
 ) -> Report:
     from netlint import engine
     from netlint.render.plan import stage
@@ -242,49 +273,78 @@ def _lint(
     loaded: list[LoadedFile] = []
     errors = [*found.errors, *staged.errors]
     text_size = 0
-    parallel_load = False
+    weights: list[int] = []
     if jobs is None or jobs > 1:
         from netlint.parallel import auto_jobs, can_fork
 
         weights = [_size(item) for item in staged.files]
         if jobs is None:
             jobs = auto_jobs(sum(weights))
-        if jobs > 1 and len(staged.files) > 1 and NODE_BUDGET == 0 and can_fork():
-            loaded, errors = _load_in_processes(
-                staged.files, weights, stdin, limits, jobs, errors, progress
-            )
-            parallel_load = True
-            if progress is not None:
-                progress(len(staged.files), len(staged.files))
-    if not parallel_load:
-        for done, item in enumerate(staged.files, 1):
-            try:
-                loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
-                lines = loaded[-1].file.lines
-                text_size += len(lines.text) if isinstance(lines, Lines) else sum(map(len, lines))
-            except OSError as exc:
-                errors.append(f"{item.display}: cannot read: {read_error(exc)}")
-            if progress is not None:
-                progress(done, len(staged.files))
-    for rendered in staged.renders:
-        source = SourceFile(rendered.display, None, Lines(rendered.text))
-        loaded.append(load_text(source, rendered.text, limits, text_size < NODE_BUDGET))
-        text_size += len(rendered.text)
-    findings: list[Finding] = []
-    for files, keep in staged.worlds(loaded):  # one run unless renders are alternatives
-        result = engine.run(
-            files,
+        parallel_load = jobs > 1 and len(staged.files) > 1 and NODE_BUDGET == 0 and can_fork()
+    else:
+        parallel_load = False
+    stream = None
+    if not staged.renders and (parallel_load or jobs == 1) and not keep_documents:
+        # no renders (the usual pre-commit and CI run): the file-scoped rules run as the
+        # files are read (in the process that reads each), and only the documents the other
+        # rules read are kept (engine.Stream)
+        stream = engine.Stream(
             config,
             all_rules,
             select=select,
             ignore=ignore,
             baseline=baseline,
             today=today,
-            jobs=jobs,
+            mapped=staged.finish,
         )
-        findings.extend(f for f in result.findings if keep is None or id(f.file) in keep)
+    findings: list[Finding] = []
+    try:
+        if parallel_load:
+            assert jobs is not None
+            loaded, errors = _load_in_processes(
+                staged.files, weights, stdin, limits, jobs, errors, progress, stream
+            )
+            if progress is not None:
+                progress(len(staged.files), len(staged.files))
+        else:
+            for done, item in enumerate(staged.files, 1):
+                try:
+                    loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
+                    lines = loaded[-1].file.lines
+                    text_size += (
+                        len(lines.text) if isinstance(lines, Lines) else sum(map(len, lines))
+                    )
+                    if stream is not None:
+                        stream.add(loaded[-1])
+                except OSError as exc:
+                    errors.append(f"{item.display}: cannot read: {read_error(exc)}")
+                if progress is not None:
+                    progress(done, len(staged.files))
+        if stream is not None:
+            result = stream.finish(jobs or 1)
+            findings = result.findings
+    finally:
+        if stream is not None:
+            stream.__exit__(None, None, None)
+    if stream is None:
+        for rendered in staged.renders:
+            source = SourceFile(rendered.display, None, Lines(rendered.text))
+            loaded.append(load_text(source, rendered.text, limits, text_size < NODE_BUDGET))
+            text_size += len(rendered.text)
+        for files, keep in staged.worlds(loaded):  # one run unless renders are alternatives
+            result = engine.run(
+                files,
+                config,
+                all_rules,
+                select=select,
+                ignore=ignore,
+                baseline=baseline,
+                today=today,
+                jobs=jobs or 1,
+            )
+            findings.extend(f for f in result.findings if keep is None or id(f.file) in keep)
     return Report(
-        findings=staged.finish(findings, loaded),
+        findings=findings if stream is not None else staged.finish(findings, loaded),
         rules=result.rules,
         all_rules=all_rules,
         files=[f.file.path for f in loaded],

@@ -20,6 +20,7 @@ from netlint.model import (
     Document,
     Finding,
     Hit,
+    Lines,
     ObjectRef,
     Path,
     ResolvedRelated,
@@ -203,6 +204,131 @@ class EngineResult:
     rules: list[RuleMeta]  # the rules that ran
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    rule: RuleMeta
+    fn: Callable[[RunContext, Any], Iterable[Hit]]
+    severity: Severity
+    params: object
+    scope: str
+    kinds: tuple[str, ...] | None
+
+
+def _prepare(
+    config: Config, all_rules: Sequence[RuleMeta], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[list[RuleMeta], list[_Prepared]]:
+    """The chosen rules, and each with its check, severity and validated params."""
+    chosen = _choose(config, all_rules, select, ignore)
+    return chosen, _prepared(config, chosen)
+
+
+def _choose(
+    config: Config, all_rules: Sequence[RuleMeta], select: Sequence[str], ignore: Sequence[str]
+) -> list[RuleMeta]:
+    model = config.model
+    return select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
+
+
+def _prepared(config: Config, chosen: list[RuleMeta]) -> list[_Prepared]:
+    """Each rule with its check, severity and validated params (the checks imported)."""
+    from netlint.checks import REGISTRY
+
+    model = config.model
+    prepared = []
+    for rule in chosen:
+        check = REGISTRY[rule.check]
+        settings = rule_settings(model.rules, rule)
+        severity = settings.severity if settings and settings.severity else rule.severity
+        overrides = settings.params if settings else {}
+        merged: dict[str, Any] = {**rule.params, **overrides}
+        params: object = merged
+        if check.load_params is not None and rule.builtin and not overrides:
+            # validated, defaults filled in, when the catalog was built (rulemeta.py): a
+            # read-only view of those values, without importing pydantic
+            params = Defaults(rule.check, dict(rule.params))
+        elif check.load_params is not None and rule.checked is not None and not overrides:
+            # a custom rule's, validated when it was loaded (custom/rules.py): their view
+            from netlint.config import restore_tree
+
+            params = restore_tree(rule.checked)
+        elif (
+            check.load_params is not None
+            and rule.id in config.params
+            and config.params[rule.id][0] == params_key(merged)
+        ):
+            # validated with the config file when it was kept in the cache (config.py)
+            from netlint.config import restore_tree
+
+            params = restore_tree(config.params[rule.id][1])
+        elif check.load_params is not None:
+            from pydantic import ValidationError
+
+            params_model = check.load_params()
+            try:
+                params = params_model.model_validate(merged)
+            except ValidationError as exc:
+                raise CatalogError(
+                    [
+                        f"{config.path or 'config'}:1: rules.{rule.id}.params: {e['msg']}"
+                        for e in exc.errors()
+                    ]
+                ) from None
+        prepared.append(_Prepared(rule, check.fn, severity, params, check.scope, check.kinds))
+    return prepared
+
+
+class _Runner:
+    """Places, deduplicates and suppresses the hits of prepared rules on a context."""
+
+    def __init__(
+        self, config: Config, all_rules: Sequence[RuleMeta], baseline: set[str] | None
+    ) -> None:
+        self.by_id = {rule.id: rule for rule in all_rules}
+        self.baseline = baseline
+        # nothing to suppress by config or baseline (most runs): only annotations are read
+        self.external = bool(config.model.exclude) or bool(baseline)
+        # the family whose facts ctx.cache holds in this process (each --jobs process has its
+        # own)
+        self.current = ""
+
+    def findings(self, p: _Prepared, ctx: RunContext) -> list[Finding]:
+        # one rule: its hits placed, deduplicated and suppressed (the dedupe key holds the rule,
+        # so deduplicating per rule is deduplicating the run)
+        rule = p.rule
+        if self.current != rule.family:
+            # A family's facts (ctx.cache) are read by that family's rules: drop them when
+            # the next family starts, so that at most one family's facts are alive (on the
+            # 10k synthetic objects tracemalloc counts 3.5 MB for NL2's, 2.9 MB for NL3's,
+            # 4.8 MB for NL4's). The cache only memoises what a rule could compute from
+            # ctx: a fact two families share is computed again, as each --jobs process
+            # does anyway.
+            ctx.cache.clear()
+            self.current = rule.family
+        placed = [_finding(rule, p.severity, hit, ctx) for hit in p.fn(ctx, p.params)]
+        return [
+            _suppress(f, self.by_id[f.rule], resource, ctx, self.baseline, self.external)
+            for f, resource in _dedupe(placed)
+        ]
+
+    def all(self, prepared: list[_Prepared], ctx: RunContext, jobs: int) -> list[Finding]:
+        """The findings of `prepared` on `ctx`, in rule order; with `jobs` > 1 in that many
+        processes (netlint/parallel.py)."""
+        if jobs > 1 and len(prepared) > 1:
+            from netlint.parallel import run_groups
+
+            per_rule = run_groups(
+                len(prepared),
+                lambda i: self.findings(prepared[i], ctx),
+                [p.rule.family for p in prepared],
+                jobs,
+                [loaded.file for loaded in ctx.files],
+                [resource.ref for resource in ctx.index.resources],
+            )
+        else:
+            per_rule = [self.findings(p, ctx) for p in prepared]
+        return [f for part in per_rule for f in part]
+
+
 def run(
     files: list[LoadedFile],
     config: Config,
@@ -214,96 +340,165 @@ def run(
     today: dt.date | None = None,
     jobs: int = 1,
 ) -> EngineResult:
-    """Run the chosen rules; with `jobs` > 1 in that many processes (netlint/parallel.py), with
-    the same findings in the same order."""
+    """Run the chosen rules on `files` together; with `jobs` > 1 in that many processes
+    (netlint/parallel.py), with the same findings in the same order."""
     with in_force(config):  # the config's catalog overrides, for this run only
-        from netlint.checks import REGISTRY
-
-        model = config.model
-        chosen = select_rules(all_rules, list(select) or model.select, [*model.ignore, *ignore])
+        chosen, prepared = _prepare(config, all_rules, select, ignore)
         ctx = context(files, config, all_rules, today)
-        prepared = []
-        for rule in chosen:
-            check = REGISTRY[rule.check]
-            settings = rule_settings(model.rules, rule)
-            severity = settings.severity if settings and settings.severity else rule.severity
-            overrides = settings.params if settings else {}
-            merged: dict[str, Any] = {**rule.params, **overrides}
-            params: object = merged
-            if check.load_params is not None and rule.builtin and not overrides:
-                # validated, defaults filled in, when the catalog was built (rulemeta.py): a
-                # read-only view of those values, without importing pydantic
-                params = Defaults(rule.check, dict(rule.params))
-            elif check.load_params is not None and rule.checked is not None and not overrides:
-                # a custom rule's, validated when it was loaded (custom/rules.py): their view
-                from netlint.config import restore_tree
-
-                params = restore_tree(rule.checked)
-            elif (
-                check.load_params is not None
-                and rule.id in config.params
-                and config.params[rule.id][0] == params_key(merged)
-            ):
-                # validated with the config file when it was kept in the cache (config.py)
-                from netlint.config import restore_tree
-
-                params = restore_tree(config.params[rule.id][1])
-            elif check.load_params is not None:
-                from pydantic import ValidationError
-
-                params_model = check.load_params()
-                try:
-                    params = params_model.model_validate(merged)
-                except ValidationError as exc:
-                    raise CatalogError(
-                        [
-                            f"{config.path or 'config'}:1: rules.{rule.id}.params: {e['msg']}"
-                            for e in exc.errors()
-                        ]
-                    ) from None
-            prepared.append((rule, check.fn, severity, params))
-        by_id = {rule.id: rule for rule in all_rules}
-        # nothing to suppress by config or baseline (most runs): only annotations are read
-        external = bool(model.exclude) or bool(baseline)
-
-        # the family whose facts ctx.cache holds in this process (each --jobs process has its own)
-        current: list[str] = []
-
-        def findings_of(i: int) -> list[Finding]:
-            # one rule: its hits placed, deduplicated and suppressed (the dedupe key holds the rule,
-            # so deduplicating per rule is deduplicating the run)
-            rule, fn, severity, params = prepared[i]
-            if current != [rule.family]:
-                # A family's facts (ctx.cache) are read by that family's rules: drop them when
-                # the next family starts, so that at most one family's facts are alive (on the
-                # 10k synthetic objects tracemalloc counts 3.5 MB for NL2's, 2.9 MB for NL3's,
-                # 4.8 MB for NL4's). The cache only memoises what a rule could compute from
-                # ctx: a fact two families share is computed again, as each --jobs process
-                # does anyway.
-                ctx.cache.clear()
-                current[:] = [rule.family]
-            placed = [_finding(rule, severity, hit, ctx) for hit in fn(ctx, params)]
-            return [
-                _suppress(f, by_id[f.rule], resource, ctx, baseline, external)
-                for f, resource in _dedupe(placed)
-            ]
-
-        if jobs > 1 and len(prepared) > 1:
-            from netlint.parallel import run_groups
-
-            per_rule = run_groups(
-                len(prepared),
-                findings_of,
-                [rule.family for rule, *_ in prepared],
-                jobs,
-                [loaded.file for loaded in files],
-                [resource.ref for resource in ctx.index.resources],
-            )
-        else:
-            per_rule = [findings_of(i) for i in range(len(prepared))]
-        findings = [f for part in per_rule for f in part]
+        findings = _Runner(config, all_rules, baseline).all(prepared, ctx, jobs)
         findings.sort(key=SORT_KEY)
         return EngineResult(findings, chosen)
+
+
+class Stream:
+    """A run fed file by file, with the findings of `run` on all of them, in less memory.
+
+    The file-scoped rules (Check.scope) run on each batch of files as it is fed (`add`: their
+    hits on the run are their hits on each file alone). Then the batch's documents that hold no
+    object of a kind the other chosen rules read (Check.kinds) are dropped from their files:
+    CustomResourceDefinitions, RBAC, ... (two thirds of ../shared/corpus's data). `finish` runs
+    the other rules on what is kept.
+
+    `mapped(findings, files)`, when given, moves findings on rendered documents (helm template
+    output) to their chart's templates (render/plan.py: Staged.finish): it reads the documents
+    around a finding, so a batch's findings are mapped before its documents are dropped, and
+    the later rules' at the end (the documents around those are of the kinds they read).
+
+    Use it as a context manager: the config's catalog overrides are in force inside."""
+
+    # The files of a batch are checked together: a context per file costs more than the
+    # rules save on it (about 25 us a rule and file), while a batch's documents are a few
+    # times this text in memory
+    BATCH_BYTES = 1 << 20
+
+    def __init__(
+        self,
+        config: Config,
+        all_rules: Sequence[RuleMeta],
+        *,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        baseline: set[str] | None = None,
+        today: dt.date | None = None,
+        mapped: Callable[[list[Finding], list[LoadedFile]], list[Finding]] | None = None,
+    ) -> None:
+        self.config = config
+        self.mapped = mapped
+        self.all_rules = all_rules
+        self.today = today or dt.date.today()
+        self._force = in_force(config)
+        self._force.__enter__()
+        try:
+            self.chosen = _choose(config, all_rules, select, ignore)
+        except BaseException:
+            self._force.__exit__(None, None, None)
+            raise
+        # the rules prepared (their checks imported, their params validated) when first run:
+        # with --jobs, in each process after the fork, while the others read their files
+        self._split: tuple[list[_Prepared], list[_Prepared], frozenset[str] | None] | None = None
+        self.runner = _Runner(config, all_rules, baseline)
+        self.files: list[LoadedFile] = []
+        self.findings: list[Finding] = []
+        # the objects of the kept documents, in run order: a batch's, or a file's to index
+        self.kept: list[list[Resource] | LoadedFile] = []
+        self.pending: list[LoadedFile] = []
+        self._checked: dict[int, list[Resource]] = {}
+        self.pending_bytes = 0
+
+    def _parts(self) -> tuple[list[_Prepared], list[_Prepared], frozenset[str] | None]:
+        """The file-scoped rules, the others, and the kinds the others read (None: all)."""
+        if self._split is None:
+            prepared = _prepared(self.config, self.chosen)
+            late = [p for p in prepared if p.scope != "file"]
+            run = [p.kinds for p in late if p.scope == "run"]
+            kinds = None if None in run else frozenset(k for ks in run if ks for k in ks)
+            self._split = ([p for p in prepared if p.scope == "file"], late, kinds)
+        return self._split
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._force.__exit__(None, None, None)
+
+    def add(self, loaded: LoadedFile) -> None:
+        self.files.append(loaded)
+        self.pending.append(loaded)
+        lines = loaded.file.lines
+        self.pending_bytes += len(lines.held) if isinstance(lines, Lines) else sum(map(len, lines))
+        if self.pending_bytes >= self.BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Run the file-scoped rules on the files fed since the last flush; drop what no other
+        rule reads."""
+        batch, self.pending, self.pending_bytes = self.pending, [], 0
+        if batch:
+            found, kept = self._check(batch)
+            self.findings.extend(found)
+            self.kept.append(kept)
+
+    def check(self, loaded: LoadedFile) -> list[Finding]:
+        """The file-scoped rules' findings on one file, which then keeps only the documents
+        the other rules read, as `add` leaves it: what a --jobs process does with each file it
+        loads (api._load_in_processes), before `add_checked` takes the two in here."""
+        found, kept = self._check([loaded])
+        self._checked[id(loaded)] = kept  # for add_checked, when it was checked here
+        return found
+
+    def received(self, loaded: LoadedFile) -> None:
+        """A file another process checked, as it arrives here: its objects indexed now, while
+        the others still read files, rather than in `finish`."""
+        self._checked[id(loaded)] = self._kept(build_index([loaded])[0])
+
+    def add_checked(self, loaded: LoadedFile, findings: list[Finding]) -> None:
+        """A file `check` was given (here or in another process), with its findings."""
+        self.flush()
+        self.files.append(loaded)
+        self.findings.extend(findings)
+        self.kept.append(self._checked.pop(id(loaded), loaded))
+
+    def _check(self, batch: list[LoadedFile]) -> tuple[list[Finding], list[Resource]]:
+        early, _, kinds = self._parts()
+        ctx = context(batch, self.config, self.all_rules, self.today)
+        self.runner.current = ""  # a new context: its cache is empty
+        found = [f for p in early for f in self.runner.findings(p, ctx)]
+        if self.mapped is not None:
+            found = self.mapped(found, batch)
+        kept = self._kept(ctx.index)
+        if kinds is not None:
+            keep = {id(resource.doc) for resource in kept}
+            for loaded in batch:
+                loaded.documents[:] = [d for d in loaded.documents if id(d) in keep]
+                if not loaded.documents:
+                    # No rule reads this file's text any more: the later rules' findings are
+                    # on the objects kept, and the reports read no file's text. The
+                    # SourceFile (findings hold it) keeps its name and lets go of its lines
+                    # (frozen: its text is not part of its identity, `compare=False`).
+                    object.__setattr__(loaded.file, "lines", ())
+        return found, kept
+
+    def _kept(self, index: ResourceIndex) -> list[Resource]:
+        kinds = self._parts()[2]
+        if kinds is None:
+            return index.resources
+        return [r for r in index.resources if r.ref.kind in kinds]
+
+    def finish(self, jobs: int = 1) -> EngineResult:
+        """The findings of every chosen rule, sorted as `run` sorts them."""
+        self.flush()
+        index = ResourceIndex()
+        for part in self.kept:
+            # a file checked elsewhere: its objects, from the documents it kept
+            resources = part if isinstance(part, list) else self._kept(build_index([part])[0])
+            for resource in resources:
+                index.add(resource)
+        ctx = RunContext(self.files, index, self.config, tuple(self.all_rules), self.today)
+        self.runner.current = ""
+        late = self.runner.all(self._parts()[1], ctx, jobs)
+        findings = self.findings + (late if self.mapped is None else self.mapped(late, self.files))
+        findings.sort(key=SORT_KEY)
+        return EngineResult(findings, self.chosen)
 
 
 # the rules that annotations do not suppress: they report on the suppression annotations

@@ -106,6 +106,19 @@ class _Unpickler(pickle.Unpickler):
         return self.files[pid] if pid >= 0 else self.refs[-1 - pid]
 
 
+def dumps_findings(findings: list[Any], file: SourceFile) -> bytes:
+    """A loaded file's findings, pickled with `file` as a reference (`loads_findings`): the
+    process that receives the file puts its own copy of it back in their place."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, {id(file): 0}, {}).dump(findings)
+    return buffer.getvalue()
+
+
+def loads_findings(data: bytes, file: SourceFile) -> list[Any]:
+    found: list[Any] = _Unpickler(io.BytesIO(data), [file], []).load()
+    return found
+
+
 def _fork(produce: Callable[[int], bytes | bytearray | memoryview]) -> tuple[int, int]:
     """A forked child that writes `produce(fd)` to a pipe and leaves; (its pid, the read end).
     `produce` may write to the pipe's write end `fd` itself before it returns the rest (it

@@ -364,7 +364,7 @@ _REVIEWED = {
     "netlint/cache.py:21: import marshal",
     "netlint/cache.py:87: marshal.loads()",
     "netlint/parallel.py:25: import pickle",
-    "netlint/parallel.py:378: pickle.Unpickler()",
+    "netlint/parallel.py:391: pickle.Unpickler()",
 }
 
 

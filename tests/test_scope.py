@@ -48,7 +48,7 @@ def _placed(rule: RuleMeta, ctx: RunContext) -> list[Finding]:
 
 
 def _loaded(paths: list[Path]) -> list[LoadedFile]:
-    report = lint([str(p) for p in paths], rules=_rules(), cwd=ROOT)
+    report = lint([str(p) for p in paths], rules=_rules(), cwd=ROOT, keep_documents=True)
     return list(report.inputs[0])
 
 

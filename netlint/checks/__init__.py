@@ -10,6 +10,7 @@ from netlint.checks import hygiene
 from netlint.checks.etcd import rules as etcd
 from netlint.checks.ingress import rules as ingress
 from netlint.checks.locality import rules as locality
+from netlint.checks.mtu import READS as MTU_READS
 from netlint.checks.mtu import rules as mtu
 from netlint.context import RunContext
 from netlint.model import Hit
@@ -34,6 +35,13 @@ class Check:
     # "run": it reads objects across files (a workload's StorageClass, the Services and
     # workloads of an ingress controller, a CNI's ConfigMaps) or the run as a whole.
     scope: Scope = "run"
+    # For a "run" check: the kinds of the objects it reads, all of them through
+    # `ctx.index.of_kind` and `ctx.index.get` (never `ctx.resources`, `ctx.files` or
+    # `ctx.non_objects`). A run keeps, past the file-scoped rules, only the documents that hold
+    # an object of a kind some chosen run check reads (engine.Stream); None: it may read any
+    # object, or the run as a whole, and every document is kept. tests/test_kinds.py runs each
+    # check on every corpus with an index that refuses any other kind.
+    kinds: tuple[str, ...] | None = None
 
     @property
     def params(self) -> type[BaseModel] | None:
@@ -108,20 +116,20 @@ REGISTRY: dict[str, Check] = {
     "unknown-suppression": Check(hygiene.unknown_suppression, scope="file"),
     "expired-exclude": Check(hygiene.expired_exclude, scope="config"),
     "invalid-metadata": Check(hygiene.invalid_metadata, scope="file"),
-    "pod-mtu-too-large": Check(mtu.pod_mtu_too_large),
-    "underlay-mtu-too-large": Check(mtu.underlay_mtu_too_large),
-    "mtu-wasted": Check(mtu.mtu_wasted, _waste_params),
-    "conflicting-mtu": Check(mtu.conflicting_mtu),
-    "invalid-encapsulation": Check(mtu.invalid_encapsulation),
-    "invalid-mtu-value": Check(mtu.invalid_mtu_value),
-    "ingress-client-ip-lost": Check(ingress.client_ip_lost),
-    "invalid-traffic-policy": Check(ingress.invalid_policy),
-    "local-without-spread": Check(ingress.local_without_spread),
-    "etcd-slow-storage": Check(etcd.slow_storage),
-    "etcd-network-ssd": Check(etcd.network_ssd),
-    "etcd-no-persistent-volume": Check(etcd.no_persistent_volume),
-    "etcd-storage-unknown": Check(etcd.unknown_storage),
-    "etcd-unsafe-no-fsync": Check(etcd.unsafe_no_fsync),
+    "pod-mtu-too-large": Check(mtu.pod_mtu_too_large, kinds=MTU_READS),
+    "underlay-mtu-too-large": Check(mtu.underlay_mtu_too_large, kinds=MTU_READS),
+    "mtu-wasted": Check(mtu.mtu_wasted, _waste_params, kinds=MTU_READS),
+    "conflicting-mtu": Check(mtu.conflicting_mtu, kinds=MTU_READS),
+    "invalid-encapsulation": Check(mtu.invalid_encapsulation, kinds=MTU_READS),
+    "invalid-mtu-value": Check(mtu.invalid_mtu_value, kinds=MTU_READS),
+    "ingress-client-ip-lost": Check(ingress.client_ip_lost, kinds=ingress.READS),
+    "invalid-traffic-policy": Check(ingress.invalid_policy, kinds=ingress.READS),
+    "local-without-spread": Check(ingress.local_without_spread, kinds=ingress.READS),
+    "etcd-slow-storage": Check(etcd.slow_storage, kinds=etcd.READS),
+    "etcd-network-ssd": Check(etcd.network_ssd, kinds=etcd.READS),
+    "etcd-no-persistent-volume": Check(etcd.no_persistent_volume, kinds=etcd.READS),
+    "etcd-storage-unknown": Check(etcd.unknown_storage, kinds=etcd.READS),
+    "etcd-unsafe-no-fsync": Check(etcd.unsafe_no_fsync, kinds=etcd.READS),
     "workload-pinned-outside": Check(locality.workload_required, scope="file"),
     "workload-prefers-outside": Check(locality.workload_preferred, scope="file"),
     "storage-outside": Check(locality.storage_outside, scope="file"),

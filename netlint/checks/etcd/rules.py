@@ -6,8 +6,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from netlint.checks.etcd.model import EtcdMember, EtcdVolume
+from netlint.checks.k8s import WORKLOAD_KINDS
 from netlint.context import RunContext
 from netlint.model import Hit, Related
+
+# the kinds the NL3xx rules read (checks/__init__.py: Check.kinds): etcd's workloads and
+# operator clusters, their ConfigMaps, claims and StorageClasses
+READS = (*WORKLOAD_KINDS, "EtcdCluster", "ConfigMap", "PersistentVolumeClaim", "StorageClass")
 
 if TYPE_CHECKING:
     from netlint.checks.storage import StorageVerdict

@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from netlint.checks.ingress.model import Controller
-from netlint.checks.k8s import get, pod_spec
+from netlint.checks.k8s import WORKLOAD_KINDS, get, pod_spec
 from netlint.context import RunContext
 from netlint.model import Fix, Hit, Related, Resource
+
+# the kinds the NL2xx rules read (checks/__init__.py: Check.kinds): the Services, the workloads
+# behind them, and the settings controllers and CNIs keep in ConfigMaps and Contour's resource
+READS = ("Service", *WORKLOAD_KINDS, "ConfigMap", "ContourConfiguration")
 
 EXPOSED = ("LoadBalancer", "NodePort")
 POLICIES = ("Cluster", "Local")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from netlint.checks.k8s import WORKLOAD_KINDS
 from netlint.checks.mtu.model import Install
 from netlint.context import ResourceIndex, RunContext
 
@@ -19,6 +20,9 @@ CILIUM_CONFIG_MAP = "cilium-config"
 CILIUM_NODE_CONFIG = "CiliumNodeConfig"
 FLANNEL_KEY = "net-conf.json"
 ANTREA_CONF_KEY = "antrea-agent.conf"
+# the kinds the extractors read (checks/__init__.py: Check.kinds): every workload's containers
+# (Weave, OVN, Calico's calico-node), the CNIs' ConfigMaps and resources, OpenShift's Network
+READS = (*WORKLOAD_KINDS, "ConfigMap", *CALICO_KINDS, CILIUM_NODE_CONFIG, "Network")
 
 Extractor = Callable[[RunContext], Iterable[Install]]
 

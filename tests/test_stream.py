@@ -1,0 +1,137 @@
+"""engine.Stream: a serial run checks each batch of files with the file-scoped rules as they
+are read and keeps only the documents the other rules read. Its report must be the report of
+the run that keeps every document (engine.run on all the files), finding for finding, on every
+corpus at hand: with the defaults, a cluster profile, a baseline, every rule chosen, and
+batches of one file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from test_scope import CORPORA, _configs, _paths, _rules
+
+from netlint import engine
+from netlint.api import Report, lint
+from netlint.checks import REGISTRY
+from netlint.config import Config
+from netlint.load import LoadedFile
+
+
+def _lint(paths: list[Path], config: Config, **kw: Any) -> Report:
+    return lint([str(p) for p in paths], config, rules=_rules(), cwd=Path.cwd(), **kw)
+
+
+def _documents(report: Report) -> list[tuple[str, int]]:
+    loaded: list[LoadedFile] = report.inputs[0]
+    return [(lf.file.path, doc.index) for lf in loaded for doc in lf.documents]
+
+
+@pytest.fixture(params=["batches of 1 MiB", "one file a batch"])
+def batch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    if request.param == "one file a batch":
+        monkeypatch.setattr(engine.Stream, "BATCH_BYTES", 1)
+    yield request.param
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_a_stream_finds_what_a_whole_run_finds(corpus: str, tmp_path: Path, batch: str) -> None:
+    paths = _paths(corpus, tmp_path)
+    every = [rule.id for rule in _rules()]
+    differ = []
+    for name, config in _configs(tmp_path).items():
+        whole = _lint(paths, config, keep_documents=True)
+        half = {f.fingerprint for f in whole.findings[::2]}
+        cases: dict[str, dict[str, Any]] = {
+            "": {},
+            " and a baseline": {"baseline": half},
+            " and every rule": {"select": every},
+        }
+        for case, kw in cases.items():
+            expected = whole if not kw else _lint(paths, config, keep_documents=True, **kw)
+            streamed = _lint(paths, config, **kw)
+            if streamed.findings != expected.findings or streamed.files != expected.files:
+                differ.append(f"the {name}{case}")
+            assert [r.id for r in streamed.rules] == [r.id for r in expected.rules]
+    assert differ == []
+
+
+def _read_after_the_files(config: Config) -> frozenset[str]:
+    chosen = engine.select_rules(_rules(), config.model.select, config.model.ignore)
+    return frozenset(
+        k
+        for rule in chosen
+        if REGISTRY[rule.check].scope == "run"
+        for k in REGISTRY[rule.check].kinds or ()
+    )
+
+
+def test_a_stream_keeps_the_documents_the_later_rules_read(tmp_path: Path) -> None:
+    """On ../shared/corpus, the documents kept are those that hold an object of a kind a run
+    check reads; the others (CRDs, RBAC, ...) are dropped, and that is most of them."""
+    paths = _paths("../shared/corpus", tmp_path)
+    config = _configs(tmp_path)["defaults"]
+    whole = _lint(paths, config, keep_documents=True)
+    kinds = _read_after_the_files(config)
+    assert {"Service", "ConfigMap", "StorageClass", "Deployment"} <= kinds
+    assert "CustomResourceDefinition" not in kinds
+    loaded: list[LoadedFile] = whole.inputs[0]
+    index = engine.context(loaded, config).index  # the objects of the run
+    holding = {id(r.doc) for r in index.resources if r.ref.kind in kinds}
+    expected = [
+        (lf.file.path, doc.index) for lf in loaded for doc in lf.documents if id(doc) in holding
+    ]
+    streamed = _lint(paths, config)
+    kept = _documents(streamed)
+    assert kept == expected
+    # the files left without documents let go of their text
+    emptied = {lf.file.path for lf in loaded} - {path for path, _ in expected}
+    assert {lf.file.path for lf in streamed.inputs[0] if lf.file.lines == ()} == emptied
+    assert len(emptied) == 79
+    assert (len(kept), len(_documents(whole))) == (727, 1989)
+
+
+def test_every_rule_keeps_every_document(tmp_path: Path) -> None:
+    """NL407 reads every object (Check.kinds None): chosen, nothing is dropped."""
+    paths = _paths("examples", tmp_path)
+    config = _configs(tmp_path)["defaults"]
+    whole = _documents(_lint(paths, config, keep_documents=True))
+    assert _documents(_lint(paths, config, select=["NL407", "NL001"])) == whole
+    assert len(_documents(_lint(paths, config, select=["NL201", "NL001"]))) < len(whole)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_a_stream_writes_the_reports_of_a_whole_run(fmt: str, tmp_path: Path) -> None:
+    """Every report format, byte for byte, on ../shared/corpus: the files whose documents all
+    went let go of their text too (engine.Stream), and no report reads it."""
+    from netlint.report import RenderOptions, writer
+
+    paths = _paths("../shared/corpus", tmp_path)
+    config = _configs(tmp_path)["examples profile"]
+    options = RenderOptions(tool_version="0", base_dir=str(ROOT))
+    streamed = _lint(paths, config)
+    assert any(lf.file.lines == () for lf in streamed.inputs[0])
+    whole = "".join(writer(fmt)(_lint(paths, config, keep_documents=True), options))
+    assert "".join(writer(fmt)(streamed, options)) == whole
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_load_processes_stream_as_one_does(corpus: str, tmp_path: Path) -> None:
+    """--jobs 2: each load process checks the files it reads and sends them without the
+    documents no later rule reads (api._load_in_processes); the report is the whole run's and
+    the documents kept are the serial stream's."""
+    from netlint.parallel import can_fork
+
+    if not can_fork():
+        pytest.skip("no os.fork here: --jobs runs serially")
+    paths = _paths(corpus, tmp_path)
+    for config in _configs(tmp_path).values():
+        whole = _lint(paths, config, keep_documents=True)
+        serial = _lint(paths, config)
+        forked = _lint(paths, config, jobs=2)
+        assert forked.findings == whole.findings
+        assert forked.files == whole.files
+        assert _documents(forked) == _documents(serial)
