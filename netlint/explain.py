@@ -154,6 +154,9 @@ def _reads(rule: RuleMeta) -> str:
         return "each file on its own"
     if check is not None and check.scope == "config":
         return "the config alone"
+    if check is not None and check.kinds is not None:
+        kinds = ", ".join(dict.fromkeys(check.kinds))
+        return f"objects across the files of a run (check related files together): {kinds}"
     return "objects across the files of a run (check related files together)"
 
 
