@@ -91,7 +91,7 @@ def measure(label: str, texts: list[tuple[str, str]], runs: int) -> str:
         if not same(facts(load_all(texts, True)), facts(load_all(texts, False))):
             sys.exit(f"loader: {label}: the two ways give different documents")
     finally:
-        events.documents = real  # type: ignore[assignment]
+        events.documents = real
     best = {True: float("inf"), False: float("inf")}
     for _ in range(runs):
         for on in (True, False):

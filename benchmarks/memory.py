@@ -149,7 +149,11 @@ def measure(directory: Path) -> dict[str, Any]:
     def loaded_state() -> None:
         ctx = holder["ctx"]
         files = ctx.files
-        text, data, positions, trees, documents = [], [], [], [], []
+        text: list[Any] = []
+        data: list[Any] = []
+        positions: list[Any] = []
+        trees: list[Any] = []
+        documents: list[Any] = []
         for lf in files:
             text.append(lf.file.lines)
             documents.extend((lf, lf.file, lf.documents, lf.problems))
@@ -180,11 +184,11 @@ def measure(directory: Path) -> dict[str, Any]:
         holder["ctx"] = ctx
         return ctx
 
-    engine.context = context  # type: ignore[assignment]
+    engine.context = context
     try:
         report = lint([str(directory)], cwd=directory, jobs=1, keep_documents=True)
     finally:
-        engine.context = real_context  # type: ignore[assignment]
+        engine.context = real_context
     facts: _Facts = holder["facts"]
     facts.measure()  # the last family's
     names = families(report.rules)

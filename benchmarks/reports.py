@@ -17,6 +17,7 @@ alternate and the best of --runs is kept.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import sys
 import tempfile
@@ -91,15 +92,15 @@ def main(argv: list[str] | None = None) -> int:
         base = _dicts(fmt)
         if base is not None:
             assert base(report, options) == text, f"{fmt}: the two ways differ"
-            base_s = best(lambda base=base: base(report, options), 1)
+            base_s = best(functools.partial(base, report, options), 1)
             new_s = best(written, 1)
             for _ in range(args.runs - 1):  # alternate
-                base_s = min(base_s, best(lambda base=base: base(report, options), 1))
+                base_s = min(base_s, best(functools.partial(base, report, options), 1))
                 new_s = min(new_s, best(written, 1))
             timing = [f"{base_s:.3f}", f"{new_s:.3f}", f"{new_s / max(base_s, 1e-9):.2f}x"]
         else:
             timing = ["", f"{best(written, args.runs):.3f}", ""]
-        whole_mb = peak(lambda whole=whole: whole(report, options)) / 2**20
+        whole_mb = peak(functools.partial(whole, report, options)) / 2**20
         pieces_mb = peak(written) / 2**20
         rows.append(
             [
