@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
@@ -284,10 +284,11 @@ def _lint(
     else:
         parallel_load = False
     stream = None
-    if not staged.renders and (parallel_load or jobs == 1) and not keep_documents:
-        # no renders (the usual pre-commit and CI run): the file-scoped rules run as the
-        # files are read (in the process that reads each), and only the documents the other
-        # rules read are kept (engine.Stream)
+    if staged.one_world() and (parallel_load or jobs == 1) and not keep_documents:
+        # one run of every file (no renders that are alternatives of each other: the usual
+        # pre-commit and CI run): the file-scoped rules run as the files are read (in the
+        # process that reads each), and only the documents the other rules read are kept
+        # (engine.Stream)
         stream = engine.Stream(
             config,
             all_rules,
@@ -298,6 +299,15 @@ def _lint(
             mapped=staged.finish,
         )
     findings: list[Finding] = []
+
+    def rendered() -> Iterator[LoadedFile]:
+        # the charts' and kustomizations' output, read after the files
+        nonlocal text_size
+        for made in staged.renders:
+            source = SourceFile(made.display, None, Lines(made.text))
+            yield load_text(source, made.text, limits, text_size < NODE_BUDGET)
+            text_size += len(made.text)
+
     try:
         if parallel_load:
             assert jobs is not None
@@ -321,16 +331,16 @@ def _lint(
                 if progress is not None:
                     progress(done, len(staged.files))
         if stream is not None:
+            for output in rendered():
+                loaded.append(output)
+                stream.add(output)
             result = stream.finish(jobs or 1)
             findings = result.findings
     finally:
         if stream is not None:
             stream.__exit__(None, None, None)
     if stream is None:
-        for rendered in staged.renders:
-            source = SourceFile(rendered.display, None, Lines(rendered.text))
-            loaded.append(load_text(source, rendered.text, limits, text_size < NODE_BUDGET))
-            text_size += len(rendered.text)
+        loaded.extend(rendered())
         for files, keep in staged.worlds(loaded):  # one run unless renders are alternatives
             result = engine.run(
                 files,

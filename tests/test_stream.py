@@ -135,3 +135,29 @@ def test_load_processes_stream_as_one_does(corpus: str, tmp_path: Path) -> None:
         assert forked.findings == whole.findings
         assert forked.files == whole.files
         assert _documents(forked) == _documents(serial)
+
+
+KUSTOMIZE = ROOT / "tests" / "fixtures" / "kustomize"
+
+
+@pytest.mark.parametrize("overlay", ["overlays/dev", "overlays/staging", "overlays/prod"])
+def test_a_rendered_kustomization_streams_too(overlay: str, tmp_path: Path) -> None:
+    """One render, no alternative beside it: it is fed to the stream after the files, and its
+    findings are mapped to the base and patch files as a whole run maps them."""
+    import shutil
+
+    if shutil.which("kustomize") is None and shutil.which("kubectl") is None:
+        pytest.skip("neither kustomize nor kubectl is on PATH")
+    config = _configs(tmp_path)["defaults"]
+    paths = [KUSTOMIZE / overlay]
+    whole = lint([str(p) for p in paths], config, cwd=KUSTOMIZE, keep_documents=True)
+    streamed = lint([str(p) for p in paths], config, cwd=KUSTOMIZE)
+    assert streamed.findings == whole.findings
+    assert [f.rendered is not None for f in streamed.findings] == [True] * len(whole.findings)
+    assert whole.findings
+    loaded: list[LoadedFile] = whole.inputs[0]
+    index = engine.context(loaded, config).index
+    holding = {id(r.doc) for r in index.resources if r.ref.kind in _read_after_the_files(config)}
+    assert _documents(streamed) == [
+        (lf.file.path, doc.index) for lf in loaded for doc in lf.documents if id(doc) in holding
+    ]

@@ -15,14 +15,18 @@ directory.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import TypeVar
 
 from netlint.inputs import Discovery, InputFile, display_path
 from netlint.load import LoadedFile
 from netlint.model import Finding
 from netlint.render import HELM, KUSTOMIZE, Rendered, RenderError, RenderSettings, Target
 from netlint.render import kustomize as kz
+
+T = TypeVar("T")
 
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 
@@ -261,15 +265,7 @@ class Staged:
         for lf in loaded:
             is_render = lf.file.abspath is None and lf.file.path in streams
             (rendered if is_render else plain).append(lf)
-        groups: list[list[LoadedFile]] = []
-        for lf in rendered:
-            members = set(streams[lf.file.path].members)
-            for group in groups:
-                if not any(members & set(streams[g.file.path].members) for g in group):
-                    group.append(lf)
-                    break
-            else:
-                groups.append([lf])
+        groups = _groups(rendered, lambda lf: streams[lf.file.path].members)
         if len(groups) <= 1:
             return [(loaded, None)]
         return [
@@ -277,12 +273,31 @@ class Staged:
             for i, group in enumerate(groups)
         ]
 
+    def one_world(self) -> bool:
+        """Whether `worlds` is one run of every file: no two renders are alternatives."""
+        return len(_groups(self.renders, lambda r: r.members)) <= 1
+
     def finish(self, findings: list[Finding], loaded: list[LoadedFile]) -> list[Finding]:
         if not self.renders and not any(lf.sources is not None for lf in loaded):
             return findings
         from netlint.mapping import map_findings
 
         return map_findings(findings, loaded, self.renders, self.settings, self.cwd)
+
+
+def _groups(items: list[T], members: Callable[[T], tuple[FsPath, ...]]) -> list[list[T]]:
+    """`items` (renders, or their loaded files) in runs of which no two share a member: each
+    goes to the first group none of whose items shares one of its members."""
+    groups: list[list[T]] = []
+    for item in items:
+        own = set(members(item))
+        for group in groups:
+            if not any(own & set(members(other)) for other in group):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    return groups
 
 
 def stage(found: Discovery, paths: list[str], cwd: FsPath, settings: RenderSettings) -> Staged:
