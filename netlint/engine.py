@@ -468,9 +468,14 @@ class Stream:
             found = self.mapped(found, batch)
         kept = self._kept(ctx.index)
         if kinds is not None:
+            from netlint.load import keep_regions
+
             keep = {id(resource.doc) for resource in kept}
             for loaded in batch:
-                loaded.documents[:] = [d for d in loaded.documents if id(d) in keep]
+                before = list(loaded.documents)
+                loaded.documents[:] = [d for d in before if id(d) in keep]
+                if loaded.documents:
+                    keep_regions(loaded, before)  # the text of the documents dropped goes too
                 if not loaded.documents:
                     # No rule reads this file's text any more: the later rules' findings are
                     # on the objects kept, and the reports read no file's text. The

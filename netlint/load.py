@@ -718,6 +718,80 @@ class _Tree:
         return node
 
 
+# ---- a file's text, kept only where its kept documents are (engine.Stream) ---------------------
+
+# line breaks other than "\n" (YAML's "\r", str.splitlines' others): a text that holds one is
+# kept whole, since its lines might not be counted alike by "\n" alone
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def keep_regions(loaded: LoadedFile, before: Sequence[Document]) -> None:
+    """Blank the lines of `loaded`'s text that none of its documents still holds (`before`:
+    its documents before some were dropped). A kept document holds its lines from its first
+    up to the next document's first; every other line becomes empty, so lines keep their
+    numbers and a kept line its text.
+
+    It is done where every document is composed again from one text (`_Tree`): the file's,
+    or a skimmed copy of it (unread.py: the same lines, CRDs' schemas blanked), whose kept
+    lines are the file's since no CRD is kept. The regions are cut at the documents' own
+    start offsets, with no line searched for. Nothing is done where that cannot be exact: a
+    document with a tree of its own, or composed from another text, a kept CRD, a text with
+    other line breaks than "\n"."""
+    lines = loaded.file.lines
+    if type(lines) is not Lines or len(loaded.documents) == len(before) or not before:
+        return
+    trees = [doc.tree for doc in before if type(doc.tree) is _Tree]
+    if len(trees) < len(before):
+        return
+    held = trees[0].text
+    if any(tree.text is not held for tree in trees):
+        return
+    own = held is lines or held is lines.held
+    if not own and any(_is_crd(doc.data) for doc in loaded.documents):
+        return
+    text = held if isinstance(held, str) else held.text
+    if _breaks_elsewhere(text):
+        return
+    kept = {id(doc) for doc in loaded.documents}
+    pieces = ["\n" * trees[0].line0]
+    at = len(pieces[0])
+    moved: list[tuple[_Tree, int]] = []
+    for i, doc in enumerate(before):
+        tree = trees[i]
+        nxt = trees[i + 1] if i + 1 < len(trees) else None
+        end = nxt.start if nxt is not None else len(text)
+        if id(doc) in kept:
+            moved.append((tree, at))
+            piece = text[tree.start : end]
+        elif nxt is not None:
+            piece = "\n" * (nxt.line0 - tree.line0)
+        else:  # the last: its line breaks, and a last line without one as it is
+            piece = "\n" * text.count("\n", tree.start)
+            if not text.endswith("\n"):
+                piece += text[text.rfind("\n") + 1 :]
+        pieces.append(piece)
+        at += len(piece)
+    joined = "".join(pieces)
+    shorter = Lines(joined)
+    if type(lines.held) is bytes or (isinstance(held, Lines) and type(held.held) is bytes):
+        shorter.compact()
+    for tree, start in moved:
+        tree.start = start
+        tree.text = shorter if isinstance(held, Lines) else joined
+    # the SourceFile is frozen; its lines are not part of its identity (`compare=False`)
+    object.__setattr__(loaded.file, "lines", shorter)
+
+
+def _is_crd(data: object) -> bool:
+    return isinstance(data, dict) and data.get("kind") == "CustomResourceDefinition"
+
+
+def _breaks_elsewhere(text: str) -> bool:
+    if text.isascii():
+        return any(c in text for c in _OTHER_BREAKS[:6])
+    return any(c in text for c in _OTHER_BREAKS)
+
+
 # ---- a loaded file between processes (--jobs: api._load_in_processes) ------------------------
 # pickle writes a dataclass or slotted object through copyreg, a Python call per object; the same
 # file as a tuple of builtins pickles and unpickles in about 60% of the time. Identity survives:

@@ -161,3 +161,81 @@ def test_a_rendered_kustomization_streams_too(overlay: str, tmp_path: Path) -> N
     assert _documents(streamed) == [
         (lf.file.path, doc.index) for lf in loaded for doc in lf.documents if id(doc) in holding
     ]
+
+
+_CRD = (
+    "# an operator's install\n"
+    "apiVersion: apiextensions.k8s.io/v1\n"
+    "kind: CustomResourceDefinition\n"
+    "metadata:\n"
+    "  name: widgets.example.com\n"
+)
+_SCHEMA = "spec:\n  group: example.com\n  names:\n    kind: Widget\n  scope: Namespaced\n"
+# no CRD: nothing is skimmed
+_SECRET = _CRD.replace("apiextensions.k8s.io/v1", "v1").replace(
+    "CustomResourceDefinition", "Secret"
+)
+_REST = (
+    "---\n"
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata:\n"
+    "  name: widget-operator\n"
+    "spec:\n"
+    "  template:\n"
+    "    spec:\n"
+    "      containers: [{name: op, image: 'example/op:1'}]\n"
+    "---\n"
+    "apiVersion: rbac.authorization.k8s.io/v1\n"
+    "kind: Role\n"
+    "metadata: {name: widget-operator}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        (_SECRET + _REST, 5),  # every document composed from the file's text
+        (_CRD + _SCHEMA + _REST, 10),  # from a copy with the CRD's schema blanked (unread.py)
+        ((_SECRET + _REST).replace("\n", "\r\n"), None),  # other line breaks: kept whole
+    ],
+    ids=["the file's text", "a skimmed copy", "CRLF"],
+)
+def test_a_file_keeps_the_text_of_its_kept_documents_only(
+    text: str, first: int | None, tmp_path: Path
+) -> None:
+    """A CRD (or a Secret), a Deployment and a Role in one file: the Deployment is kept, and
+    so are its lines (from its first up to the Role's first) at their numbers; the other
+    lines are empty. Its tree, composed again from that text, is the tree of the whole
+    text."""
+    from netlint.positions import node_span
+
+    path = tmp_path / "install.yaml"
+    path.write_bytes(text.encode())
+    config = _configs(tmp_path)["defaults"]
+    whole = lint([str(path)], config, cwd=tmp_path, keep_documents=True)
+    streamed = lint([str(path)], config, cwd=tmp_path)
+    assert streamed.findings == whole.findings
+    [loaded] = streamed.inputs[0]
+    old = text.splitlines()
+    if first is None:
+        assert list(loaded.file.lines) == old
+    else:
+        deployment = range(first + 1, first + 10)  # after its `---`, up to the Role's
+        assert list(loaded.file.lines) == [
+            line if i in deployment else "" for i, line in enumerate(old)
+        ]
+    [doc] = loaded.documents
+    assert doc.data["kind"] == "Deployment"
+    [before] = [d for d in whole.inputs[0][0].documents if d.index == doc.index]
+
+    def spans(node: Any) -> list[Any]:
+        out = [node_span(node)]
+        for child in getattr(node, "value", ()):
+            for part in child if isinstance(child, tuple) else (child,):
+                if hasattr(part, "start_mark"):
+                    out += spans(part)
+        return out
+
+    assert spans(doc.node) == spans(before.node)
+    assert len(spans(doc.node)) > 10
