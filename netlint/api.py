@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator, Sequence
@@ -283,21 +284,6 @@ def _lint(
         parallel_load = jobs > 1 and len(staged.files) > 1 and NODE_BUDGET == 0 and can_fork()
     else:
         parallel_load = False
-    stream = None
-    if staged.one_world() and (parallel_load or jobs == 1) and not keep_documents:
-        # one run of every file (no renders that are alternatives of each other: the usual
-        # pre-commit and CI run): the file-scoped rules run as the files are read (in the
-        # process that reads each), and only the documents the other rules read are kept
-        # (engine.Stream)
-        stream = engine.Stream(
-            config,
-            all_rules,
-            select=select,
-            ignore=ignore,
-            baseline=baseline,
-            today=today,
-            mapped=staged.finish,
-        )
     findings: list[Finding] = []
 
     def rendered() -> Iterator[LoadedFile]:
@@ -308,7 +294,24 @@ def _lint(
             yield load_text(source, made.text, limits, text_size < NODE_BUDGET)
             text_size += len(made.text)
 
-    try:
+    with contextlib.ExitStack() as scope:
+        stream = None
+        if staged.one_world() and (parallel_load or jobs == 1) and not keep_documents:
+            # one run of every file (no renders that are alternatives of each other: the
+            # usual pre-commit and CI run): the file-scoped rules run as the files are read
+            # (in the process that reads each), and only the documents the other rules read
+            # are kept (engine.Stream; the config's catalog overrides in force inside)
+            stream = scope.enter_context(
+                engine.Stream(
+                    config,
+                    all_rules,
+                    select=select,
+                    ignore=ignore,
+                    baseline=baseline,
+                    today=today,
+                    mapped=staged.finish,
+                )
+            )
         if parallel_load:
             assert jobs is not None
             loaded, errors = _load_in_processes(
@@ -321,8 +324,9 @@ def _lint(
                 try:
                     loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
                     lines = loaded[-1].file.lines
+                    # as held: a text kept as UTF-8 (Lines.compact) is not decoded to count it
                     text_size += (
-                        len(lines.text) if isinstance(lines, Lines) else sum(map(len, lines))
+                        len(lines.held) if isinstance(lines, Lines) else sum(map(len, lines))
                     )
                     if stream is not None:
                         stream.add(loaded[-1])
@@ -336,9 +340,6 @@ def _lint(
                 stream.add(output)
             result = stream.finish(jobs or 1)
             findings = result.findings
-    finally:
-        if stream is not None:
-            stream.__exit__(None, None, None)
     if stream is None:
         loaded.extend(rendered())
         for files, keep in staged.worlds(loaded):  # one run unless renders are alternatives

@@ -14,7 +14,7 @@ from netlint.config import Config, Defaults, params_key, rule_settings
 from netlint.context import NonObject, ResourceIndex, RunContext
 from netlint.custom.catalogs import in_force
 from netlint.edits import make_edit
-from netlint.load import LoadedFile
+from netlint.load import LoadedFile, keep_regions
 from netlint.model import (
     SORT_KEY,
     Document,
@@ -214,14 +214,6 @@ class _Prepared:
     kinds: tuple[str, ...] | None
 
 
-def _prepare(
-    config: Config, all_rules: Sequence[RuleMeta], select: Sequence[str], ignore: Sequence[str]
-) -> tuple[list[RuleMeta], list[_Prepared]]:
-    """The chosen rules, and each with its check, severity and validated params."""
-    chosen = _choose(config, all_rules, select, ignore)
-    return chosen, _prepared(config, chosen)
-
-
 def _choose(
     config: Config, all_rules: Sequence[RuleMeta], select: Sequence[str], ignore: Sequence[str]
 ) -> list[RuleMeta]:
@@ -275,6 +267,13 @@ def _prepared(config: Config, chosen: list[RuleMeta]) -> list[_Prepared]:
                 ) from None
         prepared.append(_Prepared(rule, check.fn, severity, params, check.scope, check.kinds))
     return prepared
+
+
+@dataclass(frozen=True)
+class _Split:
+    early: list[_Prepared]  # the file-scoped rules
+    late: list[_Prepared]  # the others
+    kinds: frozenset[str] | None  # what the late rules read: None for every kind
 
 
 class _Runner:
@@ -343,9 +342,9 @@ def run(
     """Run the chosen rules on `files` together; with `jobs` > 1 in that many processes
     (netlint/parallel.py), with the same findings in the same order."""
     with in_force(config):  # the config's catalog overrides, for this run only
-        chosen, prepared = _prepare(config, all_rules, select, ignore)
+        chosen = _choose(config, all_rules, select, ignore)
         ctx = context(files, config, all_rules, today)
-        findings = _Runner(config, all_rules, baseline).all(prepared, ctx, jobs)
+        findings = _Runner(config, all_rules, baseline).all(_prepared(config, chosen), ctx, jobs)
         findings.sort(key=SORT_KEY)
         return EngineResult(findings, chosen)
 
@@ -396,24 +395,23 @@ class Stream:
             raise
         # the rules prepared (their checks imported, their params validated) when first run:
         # with --jobs, in each process after the fork, while the others read their files
-        self._split: tuple[list[_Prepared], list[_Prepared], frozenset[str] | None] | None = None
+        self._split: _Split | None = None
         self.runner = _Runner(config, all_rules, baseline)
         self.files: list[LoadedFile] = []
         self.findings: list[Finding] = []
-        # the objects of the kept documents, in run order: a batch's, or a file's to index
-        self.kept: list[list[Resource] | LoadedFile] = []
+        # the objects of the kept documents, a batch or a file at a time, in run order
+        self.kept: list[list[Resource]] = []
         self.pending: list[LoadedFile] = []
         self._checked: dict[int, list[Resource]] = {}
         self.pending_bytes = 0
 
-    def _parts(self) -> tuple[list[_Prepared], list[_Prepared], frozenset[str] | None]:
-        """The file-scoped rules, the others, and the kinds the others read (None: all)."""
+    def _parts(self) -> _Split:
         if self._split is None:
             prepared = _prepared(self.config, self.chosen)
             late = [p for p in prepared if p.scope != "file"]
             run = [p.kinds for p in late if p.scope == "run"]
             kinds = None if None in run else frozenset(k for ks in run if ks for k in ks)
-            self._split = ([p for p in prepared if p.scope == "file"], late, kinds)
+            self._split = _Split([p for p in prepared if p.scope == "file"], late, kinds)
         return self._split
 
     def __enter__(self) -> Stream:
@@ -453,23 +451,22 @@ class Stream:
         self._checked[id(loaded)] = self._kept(build_index([loaded])[0])
 
     def add_checked(self, loaded: LoadedFile, findings: list[Finding]) -> None:
-        """A file `check` was given (here or in another process), with its findings."""
+        """A file `check` was given, here or in another process (then `received` first), with
+        its findings."""
         self.flush()
         self.files.append(loaded)
         self.findings.extend(findings)
-        self.kept.append(self._checked.pop(id(loaded), loaded))
+        self.kept.append(self._checked.pop(id(loaded)))
 
     def _check(self, batch: list[LoadedFile]) -> tuple[list[Finding], list[Resource]]:
-        early, _, kinds = self._parts()
+        kinds = self._parts().kinds
         ctx = context(batch, self.config, self.all_rules, self.today)
         self.runner.current = ""  # a new context: its cache is empty
-        found = [f for p in early for f in self.runner.findings(p, ctx)]
+        found = [f for p in self._parts().early for f in self.runner.findings(p, ctx)]
         if self.mapped is not None:
             found = self.mapped(found, batch)
         kept = self._kept(ctx.index)
         if kinds is not None:
-            from netlint.load import keep_regions
-
             keep = {id(resource.doc) for resource in kept}
             for loaded in batch:
                 before = list(loaded.documents)
@@ -485,7 +482,7 @@ class Stream:
         return found, kept
 
     def _kept(self, index: ResourceIndex) -> list[Resource]:
-        kinds = self._parts()[2]
+        kinds = self._parts().kinds
         if kinds is None:
             return index.resources
         return [r for r in index.resources if r.ref.kind in kinds]
@@ -494,14 +491,12 @@ class Stream:
         """The findings of every chosen rule, sorted as `run` sorts them."""
         self.flush()
         index = ResourceIndex()
-        for part in self.kept:
-            # a file checked elsewhere: its objects, from the documents it kept
-            resources = part if isinstance(part, list) else self._kept(build_index([part])[0])
+        for resources in self.kept:
             for resource in resources:
                 index.add(resource)
         ctx = RunContext(self.files, index, self.config, tuple(self.all_rules), self.today)
         self.runner.current = ""
-        late = self.runner.all(self._parts()[1], ctx, jobs)
+        late = self.runner.all(self._parts().late, ctx, jobs)
         findings = self.findings + (late if self.mapped is None else self.mapped(late, self.files))
         findings.sort(key=SORT_KEY)
         return EngineResult(findings, self.chosen)
