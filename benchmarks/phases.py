@@ -30,7 +30,10 @@ alternate, R runs each, and the run with the least wall time of each side is sho
 The last lines hold what bounds the speed-up: the share of the `--jobs 1` run that stays in
 one process (start-up, index, report; the rules too when a family is most of them), the
 speed-up that leaves at most (Amdahl's law, with nothing lost to the split), and the measured
-one.
+one. The last: what this machine gives N processes of work that share nothing, measured on
+the floor of bench.py (CSafeLoader composing every document of the same files: one process on
+all of them, then N at once on a share each), and the speed-up it leaves when the rest scales
+as the floor does: with start-up, index and report in one process, and with the start-up only.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import corpus
+from bench import FLOOR, corpus, manifest_files
 
 # Run in the measured process: wraps netlint's functions, each process writes its marks to
 # the log (one write, when it leaves) as JSON lines of [pid, what, seconds since the bootstrap
@@ -159,6 +162,35 @@ def run_once(directory: Path, jobs: int, log: Path) -> tuple[float, list[list[An
         sys.exit(f"phases: netlint check exited {result.returncode}: {result.stderr}")
     marks = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
     return wall, marks
+
+
+def floor_scaling(directory: Path, jobs: int, runs: int, tmp: Path) -> tuple[float, float]:
+    """The floor (bench.FLOOR: CSafeLoader composing every document) on the files of
+    `directory`: the wall time of one process on all of them, and of `jobs` processes started
+    at once on a share each (the files dealt out by size); the best of `runs`, alternating.
+    Their ratio is what this machine gives `jobs` processes of parsing work that share
+    nothing: the bound of figure 6 before anything netlint does."""
+    files = sorted(manifest_files(directory), key=lambda f: -f.stat().st_size)
+    lists = [tmp / "floor-all.txt"] + [tmp / f"floor-{k}.txt" for k in range(jobs)]
+    lists[0].write_text("\n".join(map(str, files)), "utf-8")
+    for k in range(jobs):
+        lists[k + 1].write_text("\n".join(map(str, files[k::jobs])), "utf-8")
+
+    def wall(parts: list[Path]) -> float:
+        started = time.perf_counter()
+        procs = [
+            subprocess.Popen([sys.executable, "-c", FLOOR, str(p)], stdout=subprocess.DEVNULL)
+            for p in parts
+        ]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - started
+
+    one = many = float("inf")
+    for _ in range(max(1, runs)):
+        one = min(one, wall(lists[:1]))
+        many = min(many, wall(lists[1:]))
+    return one, many
 
 
 def family_of() -> dict[str, str]:
@@ -287,9 +319,11 @@ ORDER = [
 ]
 
 
-def table(one: dict[str, Any], many: dict[str, Any], jobs: int) -> list[str]:
+def table(
+    one: dict[str, Any], many: dict[str, Any], jobs: int, floor: tuple[float, float]
+) -> list[str]:
     """Rows of phase, `--jobs 1` seconds, then each process of `--jobs N` (seconds and page
-    faults)."""
+    faults); then the bounds of the speed-up. `floor`: `floor_scaling`'s two walls."""
     serial = one["processes"]["P0"]["seconds"]
     procs = many["processes"]
     serial_faults = one["processes"]["P0"]["faults"]
@@ -323,6 +357,18 @@ def table(one: dict[str, Any], many: dict[str, Any], jobs: int) -> list[str]:
         f"speed-up: at most {bound:.2f}x with {jobs} processes and nothing lost to the split; "
         f"measured {one['wall'] / many['wall']:.2f}x"
     )
+    scaling = floor[0] / floor[1] if floor[1] else 0.0
+    start = serial.get("start-up", 0.0)
+    # the most that is left with only the start-up in one process and the rest shared out
+    # as well as the floor shares its own work out
+    ideal = one["wall"] / (start + (one["wall"] - start) / scaling) if scaling else 0.0
+    today = one["wall"] / (stays + max(other / scaling, biggest)) if scaling else 0.0
+    lines.append(
+        f"this machine: the floor takes {floor[0]:.3f} s in one process and {floor[1]:.3f} s "
+        f"in {jobs} at once ({scaling:.2f}x); at that scaling, at most {today:.2f}x with "
+        f"start-up, index and report in one process, {ideal:.2f}x with only the start-up "
+        f"({start:.3f} s)"
+    )
     return lines
 
 
@@ -348,10 +394,11 @@ def main(argv: list[str] | None = None) -> int:
                 wall, marks = run_once(directory, jobs, log)
                 if jobs not in best or wall < best[jobs][0]:
                     best[jobs] = (wall, marks)
+        floor = floor_scaling(directory, args.jobs, args.runs, Path(tmp))
     one = phases(*best[1], families)
     many = phases(*best[args.jobs], families)
     print(f"{label}: best of {max(1, args.runs)} runs each, Python {sys.version.split()[0]}")
-    for line in table(one, many, args.jobs):
+    for line in table(one, many, args.jobs, floor):
         print(line)
     return 0
 

@@ -204,7 +204,7 @@ def test_the_phases_benchmark_writes_its_table(shared_dir: Path) -> None:
         "faults",
         *("P0", "s", "faults", "P1", "s", "faults", "P2", "s", "faults"),
     ]
-    assert [line.split()[0] for line in lines[3:-2]] == [
+    assert [line.split()[0] for line in lines[3:-3]] == [
         "start-up",
         "load",
         "send",
@@ -221,6 +221,38 @@ def test_the_phases_benchmark_writes_its_table(shared_dir: Path) -> None:
         "wall",
     ]
     assert [line.split()[1] for line in lines[8:14]] == ["NL0", "NL1", "NL2", "NL3", "NL4", "wait"]
-    assert lines[-2].startswith("in one process with --jobs 1: start-up, index and report ")
-    assert lines[-1].startswith("speed-up: at most ")
-    assert len(lines) == 19
+    assert lines[-3].startswith("in one process with --jobs 1: start-up, index and report ")
+    assert lines[-2].startswith("speed-up: at most ")
+    assert lines[-1].startswith("this machine: the floor takes ")
+    assert len(lines) == 20
+
+
+def test_the_phases_bounds_are_their_arithmetic() -> None:
+    phases = _module("phases.py")
+    one = {
+        "wall": 1.0,
+        "processes": {
+            "P0": {
+                "seconds": {
+                    "start-up": 0.1,
+                    "load": 0.6,
+                    "index": 0.05,
+                    "report": 0.05,
+                    "rules NL3": 0.12,
+                    "rules NL2": 0.08,
+                },
+                "faults": {},
+            }
+        },
+    }
+    many = {"wall": 0.7, "processes": {"P0": {"seconds": {}, "faults": {}}}}
+    lines = phases.table(one, many, 2, (0.9, 0.5))
+    # stays 0.2 s; the rest 0.8 s: over 2 processes 0.4 s, over the floor's 1.8x 0.444 s
+    assert lines[-3:] == [
+        "in one process with --jobs 1: start-up, index and report 0.200 s of 1.000 s (20%); "
+        "the costliest family 0.120 s",
+        "speed-up: at most 1.67x with 2 processes and nothing lost to the split; measured 1.43x",
+        "this machine: the floor takes 0.900 s in one process and 0.500 s in 2 at once (1.80x); "
+        "at that scaling, at most 1.55x with start-up, index and report in one process, 1.67x "
+        "with only the start-up (0.100 s)",
+    ]
