@@ -29,6 +29,12 @@ that are not their file's (skimmed copies: unread.py). Then the RSS: of this pro
 run (interpreter and imports), and the peak of a separate `netlint check --jobs 1` on the same
 files (what run.py's figure 4 reads; this process's own would count the counting too).
 
+Then the peak RSS of the same `netlint check --jobs 1` with its stream made to keep no
+document past its file (`engine.Stream._kept` answering nothing: the run-scoped rules then
+find nothing, and the findings are the file-scoped rules' only): what any design that keeps
+facts rather than documents starts from, the imports, a batch of files at a time and those
+findings.
+
 The last line is the arithmetic of figure 4 (peak RSS <= 150 MB at 100k objects) for a design
 that keeps no document past its file: what is left of this run then is the imports, every
 family's facts together (a file's facts wait for the files after it) and the findings. It is a
@@ -40,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import json
 import os
 import sys
 import tempfile
@@ -125,6 +132,17 @@ def families(rules: Iterable[Any]) -> list[str]:
         if not out or out[-1] != rule.family:
             out.append(rule.family)
     return out
+
+
+# `python -c KEEP_NOTHING check ...`: netlint's CLI with the stream keeping no document
+KEEP_NOTHING = r"""
+import sys
+from netlint import engine
+engine.Stream._kept = lambda self, index: []
+sys.argv = ["netlint", *sys.argv[1:]]
+from netlint.cli import main
+main()
+"""
 
 
 def current_rss_mb() -> float:
@@ -263,7 +281,11 @@ def _per(size: int, n: int) -> str:
     return f"{size / n:.0f}" if n else "-"
 
 
-def table(result: dict[str, Any], peak: float | None) -> list[str]:
+def table(
+    result: dict[str, Any], peak: float | None, bare: tuple[float, int] | None = None
+) -> list[str]:
+    """The report's lines; `peak`: the separate run's peak RSS; `bare`: the peak RSS and the
+    findings of the run that keeps no document (`KEEP_NOTHING`)."""
     n = result["objects"]
     rows = [["part", "MB", "bytes/object", "objects"]]
     for name, (size, count) in result["parts"].items():
@@ -290,6 +312,11 @@ def table(result: dict[str, Any], peak: float | None) -> list[str]:
     if peak is not None:
         rss += f"; peak RSS of `netlint check --jobs 1`: {peak:.0f} MB"
     out.append(rss)
+    if bare is not None:
+        out.append(
+            f"peak RSS of the same run keeping no document past its file: {bare[0]:.0f} MB, "
+            f"with its {bare[1]} findings (the file-scoped rules')"
+        )
     facts = sum(size for size, _ in result["facts"].values())
     least = result["rss_before"] + (facts + result["findings_size"][0]) / 2**20
     out.append(
@@ -310,18 +337,25 @@ def main(argv: list[str] | None = None) -> int:
         directory, label = corpus(args.directory, tmp, args.files, args.per_file)
         size = sum(f.stat().st_size for f in manifest_files(directory))
         peak = None
+        bare = None
         if not args.no_rss:
-            netlint = [sys.executable, "-m", "netlint", "check", str(directory), "--jobs", "1"]
-            run = timed([*netlint, "-f", "json", "-o", os.devnull, "--fail-on", "never", "-q"])
+            options = ["check", str(directory), "--jobs", "1", "-f", "json", "--fail-on", "never"]
+            run = timed([sys.executable, "-m", "netlint", *options, "-o", os.devnull, "-q"])
             if run.returncode != 0:
                 sys.exit(f"memory: netlint check exited {run.returncode}: {run.stderr}")
             peak = run.max_rss_mb
+            report = Path(tmp) / "bare.json"
+            run = timed([sys.executable, "-c", KEEP_NOTHING, *options, "-o", str(report), "-q"])
+            if run.returncode != 0:
+                sys.exit(f"memory: netlint check exited {run.returncode}: {run.stderr}")
+            found = json.loads(report.read_text("utf-8"))["findings"]
+            bare = (run.max_rss_mb, len(found))
         result = measure(directory)
     print(
         f"{label}: {result['objects']} objects in {result['files']} files, "
         f"{size / 2**20:.1f} MB of YAML, Python {sys.version.split()[0]}"
     )
-    for line in table(result, peak):
+    for line in table(result, peak, bare):
         print(line)
     return 0
 

@@ -256,3 +256,25 @@ def test_the_phases_bounds_are_their_arithmetic() -> None:
         "at that scaling, at most 1.55x with start-up, index and report in one process, 1.67x "
         "with only the start-up (0.100 s)",
     ]
+
+
+def test_the_memory_benchmark_measures_a_run_that_keeps_no_document(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    script = shared_dir / "bench" / "gen_corpus.py"
+    if not script.is_file():
+        pytest.skip("../shared/bench/gen_corpus.py is absent")
+    from netlint import api
+
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(script), str(corpus), "4", "14"], check=True, capture_output=True
+    )
+    lines = _run("memory.py", str(corpus))
+    bare = [line for line in lines if line.startswith("peak RSS of the same run keeping no ")]
+    assert len(bare) == 1
+    # the run that keeps nothing finds what the file-scoped rules find, and nothing else
+    found = api.lint([str(corpus)], jobs=1).findings
+    early = [f for f in found if not f.rule.startswith(("NL1", "NL2", "NL3"))]
+    assert (len(early), len(found)) == (15, 24)
+    assert bare[0].endswith(" MB, with its 15 findings (the file-scoped rules')")
