@@ -63,6 +63,7 @@ CORPORA = [
 ]
 SCOPED = {
     "NL001", "NL002", "NL003", "NL004", "NL005", "NL006", "NL008",
+    "NL202",
     "NL401", "NL402", "NL403", "NL404", "NL405",
     "ACME001", "ACME002", "ACME003", "ACME004",
 }  # fmt: skip

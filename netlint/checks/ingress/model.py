@@ -8,6 +8,10 @@ from typing import Literal
 from netlint.model import Place as Place  # re-exported for the family's modules
 from netlint.model import Resource
 
+# the workload kinds whose pods a Service can select here (the selector is read on their pod
+# template, a Pod's on its own labels); Jobs, CronJobs and ReplicationControllers are not read
+WORKLOAD_KINDS = ("Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Pod")
+
 
 @dataclass(frozen=True)
 class Controller:

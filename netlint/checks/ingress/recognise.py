@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from netlint.checks.ingress.model import Controller, Place
+from netlint.checks.ingress.model import WORKLOAD_KINDS, Controller, Place
 from netlint.checks.k8s import containers, get, scalar_text
 from netlint.checks.patterns import any_glob, glob_match
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
 CANDIDATE_TYPES = ("LoadBalancer", "NodePort")
-WORKLOAD_KINDS = ("Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Pod")
 CATALOG = "ingress_controllers"
 
 _LABELS: Path = ("metadata", "labels")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netlint.checks.ingress.model import Controller
-from netlint.checks.k8s import WORKLOAD_KINDS, get, pod_spec
+from netlint.checks.ingress.model import WORKLOAD_KINDS, Controller
+from netlint.checks.k8s import get, pod_spec
 from netlint.context import RunContext
 from netlint.model import Fix, Hit, Related, Resource
 
-# the kinds the NL2xx rules read (checks/__init__.py: Check.kinds): the Services, the workloads
-# behind them, and the settings controllers and CNIs keep in ConfigMaps and Contour's resource
+# the kinds the run-scoped NL2xx rules read (checks/__init__.py: Check.kinds): the Services,
+# the workloads behind them, and the settings controllers and CNIs keep in ConfigMaps and
+# Contour's resource (NL202, invalid_policy, reads each Service alone: it is file-scoped)
 READS = ("Service", *WORKLOAD_KINDS, "ConfigMap", "ContourConfiguration")
 
 EXPOSED = ("LoadBalancer", "NodePort")
