@@ -323,11 +323,7 @@ def _lint(
             for done, item in enumerate(staged.files, 1):
                 try:
                     loaded.append(read_file(item, stdin, limits, text_size < NODE_BUDGET))
-                    lines = loaded[-1].file.lines
-                    # as held: a text kept as UTF-8 (Lines.compact) is not decoded to count it
-                    text_size += (
-                        len(lines.held) if isinstance(lines, Lines) else sum(map(len, lines))
-                    )
+                    text_size += loaded[-1].file.held_size()
                     if stream is not None:
                         stream.add(loaded[-1])
                 except OSError as exc:

@@ -20,7 +20,6 @@ from netlint.model import (
     Document,
     Finding,
     Hit,
-    Lines,
     ObjectRef,
     Path,
     ResolvedRelated,
@@ -423,8 +422,7 @@ class Stream:
     def add(self, loaded: LoadedFile) -> None:
         self.files.append(loaded)
         self.pending.append(loaded)
-        lines = loaded.file.lines
-        self.pending_bytes += len(lines.held) if isinstance(lines, Lines) else sum(map(len, lines))
+        self.pending_bytes += loaded.file.held_size()
         if self.pending_bytes >= self.BATCH_BYTES:
             self.flush()
 

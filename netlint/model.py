@@ -205,6 +205,12 @@ class SourceFile:
             return self.lines[line - 1]
         return ""
 
+    def held_size(self) -> int:
+        """The size of the text as held: its characters, or the bytes of a text kept as UTF-8
+        (Lines.compact), which are not decoded to count them."""
+        lines = self.lines
+        return len(lines.held) if isinstance(lines, Lines) else sum(map(len, lines))
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
