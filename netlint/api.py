@@ -130,7 +130,10 @@ def _load_in_processes(
         packed = pack(loaded)
         if packed is None:
             return None
-        return packed, None if stream is None else dumps_findings(findings, loaded.file)
+        if stream is None:
+            return packed, None
+        # the findings and the facts taken from the file, with the file as a reference
+        return packed, dumps_findings([findings, stream.facts_of(loaded)], loaded.file)
 
     out: list[LoadedFile] = []
     errors = list(errors)
@@ -147,8 +150,9 @@ def _load_in_processes(
         loaded = unpack(packed)
         if stream is None:
             return loaded, []
-        stream.received(loaded)
-        return loaded, loads_findings(sent, loaded.file)
+        findings, facts = loads_findings(sent, loaded.file)
+        stream.received(loaded, facts)
+        return loaded, findings
 
     results = map_claimed(items, load, weights, jobs, meanwhile, received)
     for item, result in zip(items, results, strict=True):

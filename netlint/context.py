@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from netlint.load import LoadedFile
-from netlint.model import Document, Resource
+from netlint.model import Document, ObjectRef, Resource
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -64,15 +64,63 @@ class ResourceIndex:
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> Resource | None:
         """The object of that kind and name; for namespaced lookups a match without namespace
-        in the manifest (namespace comes from kubectl -n) is accepted too."""
-        by_id = self._identities(kind)
-        found = by_id.get((namespace, name))
-        if not found and namespace is not None:
-            found = by_id.get((None, name))
-        if not found and namespace is None:
-            candidates = [r for r in self._by_kind.get(kind, ()) if r.name == name]
-            found = candidates[:1] if len(candidates) == 1 else []
-        return found[-1] if found else None
+        in the manifest (namespace comes from kubectl -n) is accepted too. Without a namespace,
+        the only object of that name in any namespace."""
+        return _lookup(
+            self._identities(kind),
+            lambda: [r for r in self._by_kind.get(kind, ()) if r.name == name],
+            name,
+            namespace,
+        )
+
+
+T = TypeVar("T")
+
+
+def _lookup(
+    by_id: dict[tuple[str | None, str | None], list[T]],
+    named: Callable[[], list[T]],
+    name: str,
+    namespace: str | None,
+) -> T | None:
+    """`ResourceIndex.get` on the identities of a kind, `named` the objects of that name in any
+    namespace: an exact match, else one without a namespace for a namespaced lookup; without
+    a namespace, the only one of that name. The last of several wins."""
+    found = by_id.get((namespace, name))
+    if not found and namespace is not None:
+        found = by_id.get((None, name))
+    if not found and namespace is None:
+        candidates = named()
+        found = candidates[:1] if len(candidates) == 1 else []
+    return found[-1] if found else None
+
+
+class Identities:
+    """Which objects a run holds, by kind, namespace and name, without the objects: what
+    `ResourceIndex.get` would find, for facts kept past their documents (engine.Stream)."""
+
+    __slots__ = ("_by_id",)
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, dict[tuple[str | None, str | None], list[ObjectRef]]] = {}
+
+    def add(self, ref: ObjectRef) -> None:
+        self._by_id.setdefault(ref.kind, {}).setdefault((ref.namespace, ref.name), []).append(ref)
+
+    def extend(self, other: Identities) -> None:
+        for kind, refs in other._by_id.items():
+            mine = self._by_id.setdefault(kind, {})
+            for key, found in refs.items():
+                mine.setdefault(key, []).extend(found)
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> ObjectRef | None:
+        by_id = self._by_id.get(kind, {})
+        return _lookup(
+            by_id,
+            lambda: [ref for (_, n), refs in by_id.items() if n == name for ref in refs],
+            name,
+            namespace,
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +145,9 @@ class RunContext:
     # computed once by whichever rule asks first; the engine empties it when the next family
     # starts (engine.run), so a check must not count on another family's entries
     cache: dict[str, Any] = field(default_factory=dict)
+    # a run fed file by file (engine.Stream): the facts each family with a collector
+    # (checks.FACTS) took from the files as they were read, by family ("NL3")
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def resources(self) -> list[Resource]:
@@ -106,3 +157,42 @@ class RunContext:
 def iter_kinds(resources: Iterable[Resource], kinds: Iterable[str]) -> Iterator[Resource]:
     wanted = set(kinds)
     return (r for r in resources if r.kind in wanted)
+
+
+class Facts(Protocol):
+    """What a run-scoped family keeps of each file past its documents (checks.FACTS): the
+    stream collects a new one from each batch of files, then extends the run's with it, in run
+    order. `KINDS`: the kinds of the objects the family still reads whole at the end (through
+    the index), in place of its checks' `Check.kinds`."""
+
+    KINDS: tuple[str, ...]
+
+    def collect(self, ctx: RunContext, movable: Callable[[Resource], bool]) -> None:
+        """Take the facts of the objects of `ctx` (a batch of files). `movable`: whether an
+        object may be detached from its document; else its facts are taken at the end, from
+        the object kept whole."""
+        ...
+
+    def wanted(self) -> set[Key]:
+        """The objects to keep whole (`key_of`), in this process: those whose facts are taken
+        at the end."""
+        ...
+
+    def attach(self, kept: Iterable[Resource]) -> None:
+        """The objects kept whole, among them the `wanted` ones, in this process."""
+        ...
+
+    def extend(self, other: Any) -> None:
+        """The facts of the next batch or file, after this one's."""
+        ...
+
+
+# an object among the files of this process: its file (id), its document's index and its path
+# in the document (a List item's); facts hold the file itself, which --jobs sends as a
+# reference to the receiving process's copy
+Key = tuple[int, int, tuple[str | int, ...]]
+
+
+def key_of(resource: Resource) -> Key:
+    doc = resource.doc
+    return (id(doc.file), doc.index, resource.prefix)

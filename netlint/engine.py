@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from netlint.catalog import CatalogError, RuleMeta, load_data
 from netlint.config import Config, Defaults, params_key, rule_settings
-from netlint.context import NonObject, ResourceIndex, RunContext
+from netlint.context import Facts, Key, NonObject, ResourceIndex, RunContext, key_of
 from netlint.custom.catalogs import in_force
 from netlint.edits import make_edit
 from netlint.load import LoadedFile, keep_regions
@@ -273,6 +273,8 @@ class _Split:
     early: list[_Prepared]  # the file-scoped rules
     late: list[_Prepared]  # the others
     kinds: frozenset[str] | None  # what the late rules read: None for every kind
+    # the late families that take facts from each batch (checks.FACTS): a new store of them
+    collectors: dict[str, Callable[[], Facts]]
 
 
 class _Runner:
@@ -402,15 +404,32 @@ class Stream:
         self.kept: list[list[Resource]] = []
         self.pending: list[LoadedFile] = []
         self._checked: dict[int, list[Resource]] = {}
+        # the facts of the families that take them (checks.FACTS): the run's, and those of
+        # each file `check` was given, until `add_checked` takes them in
+        self.facts: dict[str, Facts] = {}
+        self._checked_facts: dict[int, dict[str, Facts]] = {}
         self.pending_bytes = 0
 
     def _parts(self) -> _Split:
         if self._split is None:
+            from netlint.checks import FACTS
+
             prepared = _prepared(self.config, self.chosen)
             late = [p for p in prepared if p.scope != "file"]
-            run = [p.kinds for p in late if p.scope == "run"]
+            collectors = {
+                p.rule.family: FACTS[p.rule.family] for p in late if p.rule.family in FACTS
+            }
+            # a family with facts reads whole, at the end, only the objects of its KINDS
+            run = [
+                FACTS[p.rule.family]().KINDS if p.rule.family in FACTS else p.kinds
+                for p in late
+                if p.scope == "run"
+            ]
             kinds = None if None in run else frozenset(k for ks in run if ks for k in ks)
-            self._split = _Split([p for p in prepared if p.scope == "file"], late, kinds)
+            self._split = _Split(
+                [p for p in prepared if p.scope == "file"], late, kinds, collectors
+            )
+            self.facts = {family: new() for family, new in collectors.items()}
         return self._split
 
     def __enter__(self) -> Stream:
@@ -431,22 +450,37 @@ class Stream:
         rule reads."""
         batch, self.pending, self.pending_bytes = self.pending, [], 0
         if batch:
-            found, kept = self._check(batch)
+            found, kept, facts = self._check(batch)
             self.findings.extend(found)
             self.kept.append(kept)
+            self._extend(facts)
 
     def check(self, loaded: LoadedFile) -> list[Finding]:
         """The file-scoped rules' findings on one file, which then keeps only the documents
         the other rules read, as `add` leaves it: what a --jobs process does with each file it
         loads (api._load_in_processes), before `add_checked` takes the two in here."""
-        found, kept = self._check([loaded])
-        self._checked[id(loaded)] = kept  # for add_checked, when it was checked here
+        found, kept, facts = self._check([loaded])
+        # for add_checked, when it was checked here; else the facts go with the file
+        self._checked[id(loaded)] = kept
+        self._checked_facts[id(loaded)] = facts
         return found
 
-    def received(self, loaded: LoadedFile) -> None:
-        """A file another process checked, as it arrives here: its objects indexed now, while
-        the others still read files, rather than in `finish`."""
-        self._checked[id(loaded)] = self._kept(build_index([loaded])[0])
+    def facts_of(self, loaded: LoadedFile) -> dict[str, Facts]:
+        """The facts `check` took from `loaded`: a --jobs process sends them with the file."""
+        return self._checked_facts.pop(id(loaded))
+
+    def received(self, loaded: LoadedFile, facts: dict[str, Facts] | None = None) -> None:
+        """A file another process checked, as it arrives here with the facts taken from it:
+        its objects indexed now, while the others still read files, rather than in `finish`."""
+        facts = facts or {}
+        wanted: set[Key] = set()
+        for store in facts.values():
+            wanted |= store.wanted()
+        kept = self._kept(build_index([loaded])[0], wanted)
+        for store in facts.values():
+            store.attach(kept)
+        self._checked[id(loaded)] = kept
+        self._checked_facts[id(loaded)] = facts
 
     def add_checked(self, loaded: LoadedFile, findings: list[Finding]) -> None:
         """A file `check` was given, here or in another process (then `received` first), with
@@ -455,15 +489,34 @@ class Stream:
         self.files.append(loaded)
         self.findings.extend(findings)
         self.kept.append(self._checked.pop(id(loaded)))
+        self._extend(self._checked_facts.pop(id(loaded)))
 
-    def _check(self, batch: list[LoadedFile]) -> tuple[list[Finding], list[Resource]]:
-        kinds = self._parts().kinds
+    def _extend(self, facts: dict[str, Facts]) -> None:
+        for family, store in facts.items():
+            self.facts[family].extend(store)
+
+    def _check(
+        self, batch: list[LoadedFile]
+    ) -> tuple[list[Finding], list[Resource], dict[str, Facts]]:
+        parts = self._parts()
+        kinds = parts.kinds
         ctx = context(batch, self.config, self.all_rules, self.today)
         self.runner.current = ""  # a new context: its cache is empty
-        found = [f for p in self._parts().early for f in self.runner.findings(p, ctx)]
+        found = [f for p in parts.early for f in self.runner.findings(p, ctx)]
         if self.mapped is not None:
             found = self.mapped(found, batch)
-        kept = self._kept(ctx.index)
+        facts = {family: new() for family, new in parts.collectors.items()}
+        wanted: set[Key] = set()
+        if facts:
+            # an object of a file mapped to templates (helm, kustomize: Staged.finish) keeps its
+            # document, which the mapping reads around its findings
+            plain = {id(lf.file) for lf in batch if lf.sources is None and lf.file.abspath}
+            for store in facts.values():
+                store.collect(ctx, lambda resource: id(resource.file) in plain)
+                wanted |= store.wanted()
+        kept = self._kept(ctx.index, wanted)
+        for store in facts.values():
+            store.attach(kept)
         if kinds is not None:
             keep = {id(resource.doc) for resource in kept}
             for loaded in batch:
@@ -477,12 +530,15 @@ class Stream:
                     # SourceFile (findings hold it) keeps its name and lets go of its lines
                     # (frozen: its text is not part of its identity, `compare=False`).
                     object.__setattr__(loaded.file, "lines", ())
-        return found, kept
+        return found, kept, facts
 
-    def _kept(self, index: ResourceIndex) -> list[Resource]:
+    def _kept(self, index: ResourceIndex, wanted: Collection[Key] = ()) -> list[Resource]:
+        """The objects of the kinds the later rules read, and the `wanted` ones (Facts)."""
         kinds = self._parts().kinds
         if kinds is None:
             return index.resources
+        if wanted:
+            return [r for r in index.resources if r.ref.kind in kinds or key_of(r) in wanted]
         return [r for r in index.resources if r.ref.kind in kinds]
 
     def finish(self, jobs: int = 1) -> EngineResult:
@@ -492,7 +548,9 @@ class Stream:
         for resources in self.kept:
             for resource in resources:
                 index.add(resource)
-        ctx = RunContext(self.files, index, self.config, tuple(self.all_rules), self.today)
+        ctx = RunContext(
+            self.files, index, self.config, tuple(self.all_rules), self.today, facts=self.facts
+        )
         self.runner.current = ""
         late = self.runner.all(self._parts().late, ctx, jobs)
         findings = self.findings + (late if self.mapped is None else self.mapped(late, self.files))

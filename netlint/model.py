@@ -296,6 +296,27 @@ class Resource:
         return _str_map(self.data, "annotations")
 
 
+def no_tree() -> Node:
+    raise AssertionError("a detached object has no node: its fields were placed when it was read")
+
+
+@dataclass(frozen=True, slots=True)
+class Detached(Resource):
+    """An object that outlives its document: a run-scoped family's facts (engine.Stream) point
+    at it once the document is gone. It holds its identity, its `metadata` (for suppression by
+    annotation), where it came from, and the spans of the fields its facts may point at,
+    placed while it was loaded (`positions.detach`): `(path, at_key)` -> `resource_span`'s
+    answer. Its document keeps no data and no tree."""
+
+    spans: dict[tuple[Path, bool], tuple[Span, bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def node(self) -> Node:
+        return no_tree()
+
+
 def _str_map(data: dict[str, Any], key: str) -> dict[str, Any]:
     meta = data.get("metadata")
     if isinstance(meta, dict):

@@ -4,13 +4,14 @@ A missing field points at its deepest existing parent, never at line 1."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from netlint.load import _Tree, node_span, scalar_value
 from netlint.marks import Marks
-from netlint.model import Path, Resource, Span
+from netlint.model import Detached, Document, Path, Resource, Span, no_tree
 
 
 def resolve(root: Node, path: Path) -> tuple[Node | None, Node, int]:
@@ -86,7 +87,9 @@ def marks_of(resource: Resource) -> Marks | None:
 
 def resource_span(resource: Resource, path: Path, at_key: bool = False) -> tuple[Span, bool]:
     """`span_of(resource.node, path, at_key)`, from the recorded positions when there are:
-    no second parse."""
+    no second parse. A detached object answers from the spans it was given."""
+    if type(resource) is Detached:
+        return resource.spans[(path, at_key)]
     marks = marks_of(resource)
     if marks is not None:
         return marks.span_of(resource.data, path, at_key, resource.at)
@@ -99,3 +102,15 @@ def resource_extent(resource: Resource) -> Span:
     if marks is not None:
         return marks.span(resource.at)
     return node_span(resource.node)
+
+
+def detach(resource: Resource, places: Iterable[tuple[Path, bool]]) -> Detached:
+    """`resource` as a Detached object that answers `resource_span` for `places` (path,
+    at_key) without its document: it keeps its identity, its metadata and where it came from,
+    and lets go of the rest of its data and of its document's positions."""
+    data = resource.data
+    kept: dict[str, Any] = {k: data[k] for k in ("apiVersion", "kind", "metadata") if k in data}
+    doc = resource.doc
+    bare = Document(doc.file, doc.index, no_tree, {}, doc.source_template)
+    spans = {place: resource_span(resource, *place) for place in places}
+    return Detached(bare, resource.ref, kept, None, resource.prefix, 0, spans)

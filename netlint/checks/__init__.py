@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from netlint.checks import hygiene
 from netlint.checks.etcd import rules as etcd
+from netlint.checks.etcd.facts import EtcdFacts
 from netlint.checks.ingress import rules as ingress
 from netlint.checks.locality import rules as locality
 from netlint.checks.mtu import READS as MTU_READS
 from netlint.checks.mtu import rules as mtu
-from netlint.context import RunContext
+from netlint.context import Facts, RunContext
 from netlint.model import Hit
 
 if TYPE_CHECKING:
@@ -143,3 +144,10 @@ REGISTRY: dict[str, Check] = {
     "forbidden-value": Check(_forbidden_value, _forbidden_value_params, scope="file"),
     "allowed-values": Check(_allowed_values, _allowed_values_params, scope="file"),
 }
+
+
+# The families whose facts a run fed file by file (engine.Stream) takes from each file as it is
+# read, rather than from its documents kept to the end: family -> a new, empty store of them.
+# Their checks read `ctx.facts[family]` when it is there; `Facts.KINDS` then stands for their
+# `Check.kinds` in what the stream keeps.
+FACTS: dict[str, Callable[[], Facts]] = {"NL3": EtcdFacts}

@@ -1069,34 +1069,47 @@ def _coreos_cluster(resource: Resource) -> EtcdMember:
 # ---------------------------------------------------------------------------------------------
 
 
-def _owned_in_run(ctx: RunContext, resource: Resource) -> bool:
+def owners(resource: Resource) -> list[tuple[str, str]]:
+    """(kind, name) of each `ownerReferences` entry that names an object of an owner kind: a
+    member owned by an object of the run is that object's (its Pods, its ReplicaSets)."""
     refs = get(resource.data, ("metadata", "ownerReferences"))
     if not isinstance(refs, list):
-        return False
+        return []
+    out = []
     for ref in refs:
         if not isinstance(ref, dict):
             continue
         kind, name = ref.get("kind"), ref.get("name")
-        if (
-            kind in OWNER_KINDS
-            and isinstance(name, str)
-            and ctx.index.get(kind, name, resource.namespace) is not None
-        ):
-            return True
-    return False
+        if kind in OWNER_KINDS and isinstance(name, str):
+            out.append((kind, name))
+    return out
+
+
+def _owned_in_run(ctx: RunContext, resource: Resource) -> bool:
+    return any(
+        ctx.index.get(kind, name, resource.namespace) is not None for kind, name in owners(resource)
+    )
+
+
+# the kinds whose objects can be members, in the order `members` reads them
+MEMBER_KINDS = (*WORKLOAD_KINDS, "EtcdCluster")
+
+
+def members_of(ctx: RunContext, resource: Resource) -> list[EtcdMember]:
+    """The etcd members of one object of a MEMBER_KINDS kind, owned or not."""
+    if resource.kind == "EtcdCluster":
+        group = resource.api_version.split("/", 1)[0]
+        if group == "operator.etcd.io":
+            return [_operator_cluster(ctx, resource)]
+        if group == "etcd.database.coreos.com":
+            return [_coreos_cluster(resource)]
+        return []
+    return _workload_members(ctx, resource)
 
 
 def members(ctx: RunContext) -> list[EtcdMember]:
     out: list[EtcdMember] = []
-    for resource in ctx.index.of_kind(*WORKLOAD_KINDS, "EtcdCluster"):
-        if _owned_in_run(ctx, resource):
-            continue
-        if resource.kind == "EtcdCluster":
-            group = resource.api_version.split("/", 1)[0]
-            if group == "operator.etcd.io":
-                out.append(_operator_cluster(ctx, resource))
-            elif group == "etcd.database.coreos.com":
-                out.append(_coreos_cluster(resource))
-            continue
-        out.extend(_workload_members(ctx, resource))
+    for resource in ctx.index.of_kind(*MEMBER_KINDS):
+        if not _owned_in_run(ctx, resource):
+            out.extend(members_of(ctx, resource))
     return out

@@ -1,0 +1,154 @@
+"""The NL3xx facts of a run fed file by file (engine.Stream): the etcd members of each batch,
+found while its files are loaded, so that no workload's document outlives its file.
+
+A member is decided by its own object (recognise.py): its image, program or environment. Most
+of what the rules say about it is decided there too: its data and WAL directories, the volumes
+mounted there, its claim templates and their classes, --unsafe-no-fsync. Only three things
+depend on the rest of the run:
+- the ConfigMaps its environment reads (envFrom, configMapKeyRef) and the claims its volumes
+  name (persistentVolumeClaim.claimName, an operator cluster's pvcName): the object's members
+  are then found at the end, from the object kept whole;
+- whether an owner it names is in the run (then it is that owner's, and not a member itself):
+  decided at the end, from the identities of every object of an owner kind;
+- the StorageClass of each claim: the rules resolve it at the end, as before (StorageClasses
+  are kept whole: `EtcdFacts.KINDS`).
+
+To tell the first case apart, each object's members are found with an index that refuses any
+question (`_Refusing`): an object that asks none has members that no other object can change.
+Those are kept detached from their document (positions.detach), with the spans of the fields
+their findings and notes point at."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from netlint.checks.etcd.model import EtcdMember, Place
+from netlint.checks.etcd.recognise import MEMBER_KINDS, OWNER_KINDS, members_of, owners
+from netlint.context import Identities, Key, ResourceIndex, RunContext, key_of
+from netlint.model import Detached, Path, Resource, SourceFile
+from netlint.positions import detach
+
+
+class _Asked(Exception):
+    """An object's members asked the index: they depend on other objects of the run."""
+
+
+class _Refusing(ResourceIndex):
+    def get(self, kind: str, name: str, namespace: str | None = None) -> Resource | None:
+        raise _Asked
+
+    def of_kind(self, *kinds: str) -> Iterator[Resource]:
+        raise _Asked
+
+
+@dataclass
+class _Entry:
+    """An object that is or may be a member: its members, found when it was read, or (None)
+    to be found at the end from the object kept whole (`resource`, once attached)."""
+
+    file: SourceFile
+    index: int  # its document's
+    prefix: Path
+    namespace: str | None
+    owners: list[tuple[str, str]]
+    members: list[EtcdMember] | None
+    resource: Resource | None = None
+
+    def key(self) -> Key:
+        return (id(self.file), self.index, self.prefix)
+
+
+class EtcdFacts:
+    """checks.FACTS["NL3"]: the members of the files read, by kind in run order, and the
+    identities of the objects of an owner kind."""
+
+    # read whole at the end: the ConfigMaps and claims of the members found there, and every
+    # StorageClass (storage.resolve)
+    KINDS: tuple[str, ...] = ("ConfigMap", "PersistentVolumeClaim", "StorageClass")
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[_Entry]] = {}
+        self.owners = Identities()
+
+    def collect(self, ctx: RunContext, movable: Callable[[Resource], bool]) -> None:
+        local = replace(ctx, index=_Refusing(), cache={})
+        for resource in ctx.index.of_kind(*OWNER_KINDS):
+            self.owners.add(resource.ref)
+        for resource in ctx.index.of_kind(*MEMBER_KINDS):
+            found: list[EtcdMember] | None = None
+            if movable(resource):
+                try:
+                    found = members_of(local, resource)
+                except _Asked:
+                    pass
+                else:
+                    if not found:
+                        continue  # not etcd, whatever else the run holds
+                    found = [_detached(member) for member in found]
+            doc = resource.doc
+            entry = _Entry(
+                doc.file,
+                doc.index,
+                resource.prefix,
+                resource.namespace,
+                owners(resource),
+                found,
+            )
+            self.entries.setdefault(resource.kind, []).append(entry)
+
+    def wanted(self) -> set[Key]:
+        return {e.key() for e in self._entries() if e.members is None and e.resource is None}
+
+    def attach(self, kept: Iterable[Resource]) -> None:
+        wanted = {e.key(): e for e in self._entries() if e.members is None and e.resource is None}
+        if wanted:
+            for resource in kept:
+                entry = wanted.get(key_of(resource))
+                if entry is not None:
+                    entry.resource = resource
+
+    def extend(self, other: Any) -> None:
+        assert isinstance(other, EtcdFacts)
+        for kind, entries in other.entries.items():
+            self.entries.setdefault(kind, []).extend(entries)
+        self.owners.extend(other.owners)
+
+    def _entries(self) -> Iterator[_Entry]:
+        for entries in self.entries.values():
+            yield from entries
+
+    def members(self, ctx: RunContext) -> list[EtcdMember]:
+        """recognise.members of the whole run."""
+        out: list[EtcdMember] = []
+        for kind in MEMBER_KINDS:
+            for entry in self.entries.get(kind, ()):
+                if any(self.owners.get(k, n, entry.namespace) is not None for k, n in entry.owners):
+                    continue
+                if entry.members is not None:
+                    out.extend(entry.members)
+                else:
+                    assert entry.resource is not None, "an object kept whole was not attached"
+                    out.extend(members_of(ctx, entry.resource))
+        return out
+
+
+def _detached(member: EtcdMember) -> EtcdMember:
+    """The member with its places on its object detached (no place of a member found without
+    the index is on another object)."""
+    resource = member.resource
+    places = [member.place, *(v.place for v in member.volumes)]
+    if member.unsafe_no_fsync is not None:
+        places.append(member.unsafe_no_fsync)
+    assert all(p.resource is resource for p in places)
+    assert all(v.claim is None for v in member.volumes)
+    alone: Detached = detach(resource, {(p.path, False) for p in places})
+    return EtcdMember(
+        alone,
+        member.title,
+        member.reason,
+        Place(alone, member.place.path),
+        [replace(v, place=Place(alone, v.place.path)) for v in member.volumes],
+        None if member.unsafe_no_fsync is None else Place(alone, member.unsafe_no_fsync.path),
+    )
