@@ -43,7 +43,7 @@ class _Refusing(ResourceIndex):
         raise _Asked
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """An object that is or may be a member: its members, found when it was read, or (None)
     to be found at the end from the object kept whole (`resource`, once attached)."""
@@ -71,6 +71,8 @@ class EtcdFacts:
     def __init__(self) -> None:
         self.entries: dict[str, list[_Entry]] = {}
         self.owners = Identities()
+        # one tuple for each field path of the batch: most members point at the same fields
+        self._paths: dict[Path, Path] = {}
 
     def collect(self, ctx: RunContext, movable: Callable[[Resource], bool]) -> None:
         local = replace(ctx, index=_Refusing(), cache={})
@@ -86,7 +88,7 @@ class EtcdFacts:
                 else:
                     if not found:
                         continue  # not etcd, whatever else the run holds
-                    found = [_detached(member) for member in found]
+                    found = [_detached(member, self._paths) for member in found]
             doc = resource.doc
             entry = _Entry(
                 doc.file,
@@ -134,21 +136,25 @@ class EtcdFacts:
         return out
 
 
-def _detached(member: EtcdMember) -> EtcdMember:
+def _detached(member: EtcdMember, paths: dict[Path, Path]) -> EtcdMember:
     """The member with its places on its object detached (no place of a member found without
-    the index is on another object)."""
+    the index is on another object), each field path the one tuple of `paths` for it."""
     resource = member.resource
     places = [member.place, *(v.place for v in member.volumes)]
     if member.unsafe_no_fsync is not None:
         places.append(member.unsafe_no_fsync)
     assert all(p.resource is resource for p in places)
     assert all(v.claim is None for v in member.volumes)
-    alone: Detached = detach(resource, {(p.path, False) for p in places})
+    alone: Detached = detach(resource, {(paths.setdefault(p.path, p.path), False) for p in places})
+
+    def moved(place: Place) -> Place:
+        return Place(alone, paths[place.path])
+
     return EtcdMember(
         alone,
         member.title,
         member.reason,
-        Place(alone, member.place.path),
-        [replace(v, place=Place(alone, v.place.path)) for v in member.volumes],
-        None if member.unsafe_no_fsync is None else Place(alone, member.unsafe_no_fsync.path),
+        moved(member.place),
+        [replace(v, place=moved(v.place)) for v in member.volumes],
+        None if member.unsafe_no_fsync is None else moved(member.unsafe_no_fsync),
     )

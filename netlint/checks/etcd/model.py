@@ -20,7 +20,7 @@ VolumeKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EtcdVolume:
     purpose: Literal["data", "wal"]
     directory: str  # the data or WAL directory ("/var/lib/etcd")
@@ -39,7 +39,7 @@ class EtcdVolume:
     medium_memory: bool = False  # emptyDir medium: Memory (tmpfs)
 
 
-@dataclass
+@dataclass(slots=True)
 class EtcdMember:
     """A workload (or EtcdCluster) running an etcd server."""
 
