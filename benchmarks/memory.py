@@ -31,9 +31,9 @@ files (what run.py's figure 4 reads; this process's own would count the counting
 
 Then the peak RSS of the same `netlint check --jobs 1` with its stream made to keep no
 document past its file (`engine.Stream._kept` answering nothing: the run-scoped rules then
-find only what the families that take facts from each file find on them, checks.FACTS): what
-any design that keeps facts rather than documents starts from, the imports, a batch of files at
-a time, those facts and the findings.
+find nothing but what the facts of a kind the run drops give, checks.FACTS: none here, as
+every kind such a family reads is read by another), what any design that keeps facts rather
+than documents starts from: the imports, a batch of files at a time and the findings.
 
 The last line is the arithmetic of figure 4 (peak RSS <= 150 MB at 100k objects) for a design
 that keeps no document past its file: what is left of this run then is the imports, every
@@ -313,12 +313,9 @@ def table(
         rss += f"; peak RSS of `netlint check --jobs 1`: {peak:.0f} MB"
     out.append(rss)
     if bare is not None:
-        from netlint.checks import FACTS
-
         out.append(
             f"peak RSS of the same run keeping no document past its file: {bare[0]:.0f} MB, "
-            f"with its {bare[1]} findings (the file-scoped rules' and those of "
-            f"{', '.join(FACTS)}, on facts)"
+            f"with its {bare[1]} findings (the file-scoped rules')"
         )
     facts = sum(size for size, _ in result["facts"].values())
     least = result["rss_before"] + (facts + result["findings_size"][0]) / 2**20

@@ -113,6 +113,10 @@ class Identities:
             for key, found in refs.items():
                 mine.setdefault(key, []).extend(found)
 
+    def holds(self, kind: str) -> bool:
+        """Whether it holds an object of `kind`."""
+        return kind in self._by_id
+
     def get(self, kind: str, name: str, namespace: str | None = None) -> ObjectRef | None:
         by_id = self._by_id.get(kind, {})
         return _lookup(
@@ -167,10 +171,16 @@ class Facts(Protocol):
 
     KINDS: tuple[str, ...]
 
-    def collect(self, ctx: RunContext, movable: Callable[[Resource], bool]) -> None:
-        """Take the facts of the objects of `ctx` (a batch of files). `movable`: whether an
-        object may be detached from its document; else its facts are taken at the end, from
-        the object kept whole."""
+    def collect(
+        self,
+        ctx: RunContext,
+        kept: Callable[[Resource], bool],
+        movable: Callable[[Resource], bool],
+    ) -> None:
+        """Take the facts of the objects of `ctx` (a batch of files). `kept`: whether the run
+        keeps the object whole to the end anyway (its kind is read whole: a kind is kept or
+        not as a whole); `movable`: whether it may be detached from its document (else it is
+        kept whole when it is `wanted`)."""
         ...
 
     def wanted(self) -> set[Key]:

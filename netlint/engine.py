@@ -511,8 +511,12 @@ class Stream:
             # an object of a file mapped to templates (helm, kustomize: Staged.finish) keeps its
             # document, which the mapping reads around its findings
             plain = {id(lf.file) for lf in batch if lf.sources is None and lf.file.abspath}
+
+            def whole(resource: Resource) -> bool:
+                return kinds is None or resource.ref.kind in kinds
+
             for store in facts.values():
-                store.collect(ctx, lambda resource: id(resource.file) in plain)
+                store.collect(ctx, whole, lambda resource: id(resource.file) in plain)
                 wanted |= store.wanted()
         kept = self._kept(ctx.index, wanted)
         for store in facts.values():

@@ -147,6 +147,21 @@ def batch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> st
     return str(request.param)
 
 
+@pytest.fixture
+def detached(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The objects NL3 detaches from their documents in this process, in order."""
+    from netlint.checks.etcd import facts
+
+    seen: list[str] = []
+
+    def recording(resource: Resource, places: Any) -> Detached:
+        seen.append(resource.ref.describe())
+        return detach(resource, places)
+
+    monkeypatch.setattr(facts, "detach", recording)
+    return seen
+
+
 EXPECTED = [
     ("NL301", "a-local.yaml", 25, 25),  # its claim template's class, a StorageClass elsewhere
     ("NL303", "b-from-env.yaml", 15, 9),  # ETCD_DATA_DIR=/srv/etcd, from c-env.yaml
@@ -155,7 +170,7 @@ EXPECTED = [
 ]
 
 
-def test_nl3_takes_its_members_as_the_files_are_read(batch: str) -> None:
+def test_nl3_takes_its_members_as_the_files_are_read(batch: str, detached: list[str]) -> None:
     """Only the member that reads a ConfigMap keeps its document, beside the ConfigMap and the
     StorageClass that NL3 reads whole at the end; the report is the whole run's."""
     whole = _lint(keep=True)
@@ -167,6 +182,8 @@ def test_nl3_takes_its_members_as_the_files_are_read(batch: str) -> None:
     assert found == EXPECTED
     assert _kept(streamed) == [("b-from-env.yaml", 0), ("c-env.yaml", 0), ("e-class.yaml", 0)]
     assert len(_kept(whole)) == 6
+    # the members that read nothing else: local-0 too, though its owner makes it no member
+    assert detached == ["StatefulSet kv/local", "Pod kv/local-0", "Pod kv/orphan-0"]
 
 
 def test_load_processes_send_the_facts_with_their_files() -> None:
@@ -198,3 +215,24 @@ def test_a_rendered_member_keeps_its_document(tmp_path: Path) -> None:
         ("NL305", 28, "chart/templates/orphan.yaml"),
     ]
     assert _kept(streamed) == [("<stdin>", 0), ("<stdin>", 1)]
+
+
+def test_nl3_reads_whole_the_kinds_another_family_keeps(batch: str, detached: list[str]) -> None:
+    """With NL2 chosen too, StatefulSets and Pods are kept whole for it: NL3 reads its members
+    there at the end, as without facts, and detaches none."""
+    whole = lint([str(ETCD)], cwd=ROOT, select=["NL2", "NL3"], keep_documents=True)
+    streamed = lint([str(ETCD)], cwd=ROOT, select=["NL2", "NL3"])
+    assert streamed.findings == whole.findings
+    found = [
+        (f.rule, Path(f.file.path).name, f.span.line, f.span.column) for f in streamed.findings
+    ]
+    assert found == EXPECTED  # no Service: NL2 finds nothing
+    assert _kept(streamed) == [
+        ("a-local.yaml", 0),
+        ("b-from-env.yaml", 0),
+        ("c-env.yaml", 0),
+        ("d-pods.yaml", 0),
+        ("d-pods.yaml", 1),
+        ("e-class.yaml", 0),
+    ]
+    assert detached == []

@@ -1,5 +1,6 @@
-"""The NL3xx facts of a run fed file by file (engine.Stream): the etcd members of each batch,
-found while its files are loaded, so that no workload's document outlives its file.
+"""The NL3xx facts of a run fed file by file (engine.Stream): the etcd members among the
+objects whose documents the run does not keep (no other chosen family reads their kind), found
+while their files are loaded.
 
 A member is decided by its own object (recognise.py): its image, program or environment. Most
 of what the rules say about it is decided there too: its data and WAL directories, the volumes
@@ -9,14 +10,15 @@ depend on the rest of the run:
   name (persistentVolumeClaim.claimName, an operator cluster's pvcName): the object's members
   are then found at the end, from the object kept whole;
 - whether an owner it names is in the run (then it is that owner's, and not a member itself):
-  decided at the end, from the identities of every object of an owner kind;
+  decided at the end, from the identities of the objects of an owner kind the run drops;
 - the StorageClass of each claim: the rules resolve it at the end, as before (StorageClasses
   are kept whole: `EtcdFacts.KINDS`).
 
 To tell the first case apart, each object's members are found with an index that refuses any
 question (`_Refusing`): an object that asks none has members that no other object can change.
 Those are kept detached from their document (positions.detach), with the spans of the fields
-their findings and notes point at."""
+their findings and notes point at. The objects of a kind the run keeps whole anyway are read at
+the end, as without facts: detaching them would only add to what the run holds."""
 
 from __future__ import annotations
 
@@ -61,8 +63,10 @@ class _Entry:
 
 
 class EtcdFacts:
-    """checks.FACTS["NL3"]: the members of the files read, by kind in run order, and the
-    identities of the objects of an owner kind."""
+    """checks.FACTS["NL3"]: the members among the objects of the kinds the run does not keep
+    whole (`kept`), by kind in run order, and the identities of those of an owner kind. The
+    members of the kinds it keeps (another family reads them) are found at the end from the
+    objects, as without facts: their documents stay anyway."""
 
     # read whole at the end: the ConfigMaps and claims of the members found there, and every
     # StorageClass (storage.resolve)
@@ -71,32 +75,38 @@ class EtcdFacts:
     def __init__(self) -> None:
         self.entries: dict[str, list[_Entry]] = {}
         self.owners = Identities()
+        # the member kinds whose objects go with their files: their members are the entries
+        self.dropped: set[str] = set()
         # one tuple for each field path of the batch: most members point at the same fields
         self._paths: dict[Path, Path] = {}
 
-    def collect(self, ctx: RunContext, movable: Callable[[Resource], bool]) -> None:
+    def collect(
+        self,
+        ctx: RunContext,
+        kept: Callable[[Resource], bool],
+        movable: Callable[[Resource], bool],
+    ) -> None:
         local = replace(ctx, index=_Refusing(), cache={})
         for resource in ctx.index.of_kind(*OWNER_KINDS):
-            self.owners.add(resource.ref)
+            if not kept(resource):
+                self.owners.add(resource.ref)
         for resource in ctx.index.of_kind(*MEMBER_KINDS):
-            found: list[EtcdMember] | None = None
-            if movable(resource):
-                try:
-                    found = members_of(local, resource)
-                except _Asked:
-                    pass
-                else:
-                    if not found:
-                        continue  # not etcd, whatever else the run holds
-                    found = [_detached(member, self._paths) for member in found]
+            if kept(resource):
+                continue
+            self.dropped.add(resource.kind)
+            found: list[EtcdMember] | None
+            try:
+                found = members_of(local, resource)
+            except _Asked:
+                found = None  # found at the end, from the object kept whole
+            else:
+                if not found:
+                    continue  # not etcd, whatever else the run holds
+                # detached; or, in a file mapped to its templates, kept whole
+                found = [_detached(m, self._paths) for m in found] if movable(resource) else None
             doc = resource.doc
             entry = _Entry(
-                doc.file,
-                doc.index,
-                resource.prefix,
-                resource.namespace,
-                owners(resource),
-                found,
+                doc.file, doc.index, resource.prefix, resource.namespace, owners(resource), found
             )
             self.entries.setdefault(resource.kind, []).append(entry)
 
@@ -116,17 +126,36 @@ class EtcdFacts:
         for kind, entries in other.entries.items():
             self.entries.setdefault(kind, []).extend(entries)
         self.owners.extend(other.owners)
+        self.dropped |= other.dropped
 
     def _entries(self) -> Iterator[_Entry]:
         for entries in self.entries.values():
             yield from entries
 
+    def _owned(self, ctx: RunContext, namespace: str | None, refs: list[tuple[str, str]]) -> bool:
+        """`recognise._owned_in_run`: an owner kind the run keeps is in the index, one it
+        drops in the identities (a kind is kept or dropped whole)."""
+        for kind, name in refs:
+            found = (
+                self.owners.get(kind, name, namespace)
+                if self.owners.holds(kind)
+                else ctx.index.get(kind, name, namespace)
+            )
+            if found is not None:
+                return True
+        return False
+
     def members(self, ctx: RunContext) -> list[EtcdMember]:
         """recognise.members of the whole run."""
         out: list[EtcdMember] = []
         for kind in MEMBER_KINDS:
+            if kind not in self.dropped:
+                for resource in ctx.index.of_kind(kind):
+                    if not self._owned(ctx, resource.namespace, owners(resource)):
+                        out.extend(members_of(ctx, resource))
+                continue
             for entry in self.entries.get(kind, ()):
-                if any(self.owners.get(k, n, entry.namespace) is not None for k, n in entry.owners):
+                if self._owned(ctx, entry.namespace, entry.owners):
                     continue
                 if entry.members is not None:
                     out.extend(entry.members)
