@@ -453,7 +453,7 @@ class Stream:
             found, kept, facts = self._check(batch)
             self.findings.extend(found)
             self.kept.append(kept)
-            self._extend(facts)
+            self._extend(facts, kept)
 
     def check(self, loaded: LoadedFile) -> list[Finding]:
         """The file-scoped rules' findings on one file, which then keeps only the documents
@@ -476,10 +476,7 @@ class Stream:
         wanted: set[Key] = set()
         for store in facts.values():
             wanted |= store.wanted()
-        kept = self._kept(build_index([loaded])[0], wanted)
-        for store in facts.values():
-            store.attach(kept)
-        self._checked[id(loaded)] = kept
+        self._checked[id(loaded)] = self._kept(build_index([loaded])[0], wanted)
         self._checked_facts[id(loaded)] = facts
 
     def add_checked(self, loaded: LoadedFile, findings: list[Finding]) -> None:
@@ -488,11 +485,15 @@ class Stream:
         self.flush()
         self.files.append(loaded)
         self.findings.extend(findings)
-        self.kept.append(self._checked.pop(id(loaded)))
-        self._extend(self._checked_facts.pop(id(loaded)))
+        kept = self._checked.pop(id(loaded))
+        self.kept.append(kept)
+        self._extend(self._checked_facts.pop(id(loaded)), kept)
 
-    def _extend(self, facts: dict[str, Facts]) -> None:
+    def _extend(self, facts: dict[str, Facts], kept: list[Resource]) -> None:
+        """The run's facts extended with a batch's or a file's, once they have the objects it
+        keeps whole (in this process: a --jobs process sends its facts unattached)."""
         for family, store in facts.items():
+            store.attach(kept)
             self.facts[family].extend(store)
 
     def _check(
@@ -519,8 +520,6 @@ class Stream:
                 store.collect(ctx, whole, lambda resource: id(resource.file) in plain)
                 wanted |= store.wanted()
         kept = self._kept(ctx.index, wanted)
-        for store in facts.values():
-            store.attach(kept)
         if kinds is not None:
             keep = {id(resource.doc) for resource in kept}
             for loaded in batch:

@@ -236,3 +236,52 @@ def test_nl3_reads_whole_the_kinds_another_family_keeps(batch: str, detached: li
         ("e-class.yaml", 0),
     ]
     assert detached == []
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+@pytest.mark.parametrize("family", ["NL1", "NL3"])
+def test_a_family_on_facts_finds_alone_what_a_whole_run_finds(
+    corpus: str, family: str, tmp_path: Path
+) -> None:
+    """Chosen alone, a family that takes facts is the only reader of its kinds: NL1 keeps only
+    the workloads its extractors read, NL3 detaches its members. Its report is the whole
+    run's on every corpus, serially and with two load processes."""
+    from netlint.parallel import can_fork
+
+    paths = [str(p) for p in _paths(corpus, tmp_path)]
+
+    def run(**kw: Any) -> Report:
+        return lint(paths, rules=_rules(), cwd=ROOT, select=[family], **kw)
+
+    whole = run(keep_documents=True)
+    assert run().findings == whole.findings
+    if can_fork():
+        assert run(jobs=2).findings == whole.findings
+    # not a comparison of empty reports (../shared/corpus holds no CNI install NL1 judges)
+    if corpus in ("examples", "rule fixtures") or (family, corpus) == ("NL3", "../shared/corpus"):
+        assert any(f.rule.startswith(family) for f in whole.findings)
+
+
+def test_a_load_process_sends_its_facts_without_the_objects_kept_whole() -> None:
+    """`Stream.check` (what a --jobs process does with a file) leaves the facts unattached:
+    the member found at the end travels as its key, not as a copy of its object, and is
+    attached to the receiving process's own copy (`add_checked`)."""
+    from netlint.api import read_file
+    from netlint.checks.etcd.facts import EtcdFacts
+    from netlint.inputs import InputFile
+    from netlint.load import Limits
+
+    path = ETCD / "b-from-env.yaml"
+    loaded = read_file(InputFile(str(path), path), None, Limits(), False)
+    with engine.Stream(default_config(), _rules(), select=["NL3"]) as stream:
+        assert stream.check(loaded) == []
+        sent = stream.facts_of(loaded)
+        store = sent["NL3"]
+        assert isinstance(store, EtcdFacts)
+        [entry] = store.entries["StatefulSet"]
+        assert (entry.members, entry.resource) == (None, None)
+        assert [d.index for d in loaded.documents] == [0]  # kept whole
+        stream.received(loaded, sent)
+        stream.add_checked(loaded, [])
+        [attached] = stream.facts["NL3"].entries["StatefulSet"]  # type: ignore[attr-defined]
+        assert attached.resource is not None and attached.resource.doc is loaded.documents[0]

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from netlint.checks import hygiene
 from netlint.checks.etcd import rules as etcd
-from netlint.checks.etcd.facts import EtcdFacts
 from netlint.checks.ingress import rules as ingress
 from netlint.checks.locality import rules as locality
 from netlint.checks.mtu import READS as MTU_READS
@@ -146,8 +145,20 @@ REGISTRY: dict[str, Check] = {
 }
 
 
+def _mtu_facts() -> Facts:
+    from netlint.checks.mtu.facts import MtuFacts  # imports Weave's and OVN's extractors
+
+    return MtuFacts()
+
+
+def _etcd_facts() -> Facts:
+    from netlint.checks.etcd.facts import EtcdFacts
+
+    return EtcdFacts()
+
+
 # The families whose facts a run fed file by file (engine.Stream) takes from each file as it is
 # read, rather than from its documents kept to the end: family -> a new, empty store of them.
 # Their checks read `ctx.facts[family]` when it is there; `Facts.KINDS` then stands for their
 # `Check.kinds` in what the stream keeps.
-FACTS: dict[str, Callable[[], Facts]] = {"NL3": EtcdFacts}
+FACTS: dict[str, Callable[[], Facts]] = {"NL1": _mtu_facts, "NL3": _etcd_facts}

@@ -195,7 +195,7 @@ def _openshift(network: Resource, family: Family) -> Install | None:
     return inst
 
 
-def _is_kube_ovn(resource: Resource, container: dict[str, Any]) -> bool:
+def is_kube_ovn(resource: Resource, container: dict[str, Any]) -> bool:
     if resource.name == "kube-ovn-cni" and container.get("name") == "cni-server":
         return True
     for key in ("command", "args"):
@@ -207,7 +207,7 @@ def _is_kube_ovn(resource: Resource, container: dict[str, Any]) -> bool:
     return False
 
 
-def _is_ovnkube(container: dict[str, Any]) -> bool:
+def is_ovnkube(container: dict[str, Any]) -> bool:
     command = container.get("command")
     if not isinstance(command, list) or not command or not isinstance(command[0], str):
         return False
@@ -223,9 +223,9 @@ def _container(
     ovnk_family: Family,
     kube_ovn_family: Family,
 ) -> Install | None:
-    if _is_kube_ovn(resource, container):
+    if is_kube_ovn(resource, container):
         return _kube_ovn(resource, cpath, container, kube_ovn_family)
-    if _is_ovnkube(container):
+    if is_ovnkube(container):
         return _ovnkube_workload(resource, cpath, container, ovnk_family)
     return None
 

@@ -30,7 +30,7 @@ from netlint.model import Fix, Path, Resource
 CNI = "weave"
 
 
-def _is_weave(resource: Resource, container: dict[str, Any]) -> bool:
+def is_weave(resource: Resource, container: dict[str, Any]) -> bool:
     image = container.get("image")
     if isinstance(image, str) and "weave-kube" in image:
         return True
@@ -46,7 +46,7 @@ def _is_weave(resource: Resource, container: dict[str, Any]) -> bool:
 
 def collect(ctx: RunContext) -> Iterator[Install]:
     for resource, cpath, container in workload_containers(ctx):
-        if _is_weave(resource, container):
+        if is_weave(resource, container):
             yield _install(ctx, resource, cpath, container)
 
 

@@ -1,0 +1,85 @@
+"""The NL1xx facts of a run fed file by file (engine.Stream): which workloads the MTU rules read.
+
+The extractors read a workload only through its containers, and each container by itself:
+- Weave: a container running weave-kube, named weave in a workload named weave, or setting
+  WEAVE_MTU (weave.is_weave);
+- OVN-Kubernetes and kube-ovn: a container running ovnkube, or kube-ovn's cni-server
+  (ovn.is_ovnkube, ovn.is_kube_ovn);
+- Calico and Canal: a Linux DaemonSet with a calico-node container (calico_shapes.node_container).
+Every other workload is skipped by every extractor, whatever else the run holds: it cannot
+change a finding. So the stream keeps whole only the workloads one of those tests accepts (of
+the kinds no other chosen family reads whole), and the rules read the index at the end as
+without facts. ConfigMaps, Calico's and Cilium's resources and OpenShift's Network are read
+whole at the end (`MtuFacts.KINDS`): a DaemonSet or a Weave container names its ConfigMaps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from netlint.checks.k8s import WORKLOAD_KINDS, pod_spec
+from netlint.checks.mtu import CILIUM_NODE_CONFIG
+from netlint.checks.mtu.ovn import is_kube_ovn, is_ovnkube
+from netlint.checks.mtu.weave import is_weave
+from netlint.context import Key, RunContext
+from netlint.model import Path, Resource, SourceFile
+
+
+def read(resource: Resource) -> bool:
+    """Whether an extractor reads this workload (a superset of what each one then uses)."""
+    found = pod_spec(resource)
+    if found is None:
+        return False
+    items = found[1].get("containers")  # k8s.workload_containers: not the init containers
+    if isinstance(items, list):
+        for container in items:
+            if isinstance(container, dict) and (
+                is_weave(resource, container)
+                or is_kube_ovn(resource, container)
+                or is_ovnkube(container)
+            ):
+                return True
+    if resource.kind == "DaemonSet":
+        from netlint.checks.mtu.calico_shapes import node_container  # here: few DaemonSets
+
+        return node_container(resource) is not None
+    return False
+
+
+class MtuFacts:
+    """checks.FACTS["NL1"]: the workloads of the files read that the extractors read, as
+    `wanted` keys. Nothing is kept past the file: the rules read those workloads whole."""
+
+    KINDS: tuple[str, ...] = (
+        "ConfigMap",
+        "Installation",
+        "IPPool",
+        "FelixConfiguration",
+        CILIUM_NODE_CONFIG,
+        "Network",
+    )
+
+    def __init__(self) -> None:
+        # (file, document index, path in it) of each workload read; SourceFile, not its id,
+        # so that a --jobs process can send it
+        self.read: list[tuple[SourceFile, int, Path]] = []
+
+    def collect(
+        self,
+        ctx: RunContext,
+        kept: Callable[[Resource], bool],
+        movable: Callable[[Resource], bool],
+    ) -> None:
+        for resource in ctx.index.of_kind(*WORKLOAD_KINDS):
+            if not kept(resource) and read(resource):
+                doc = resource.doc
+                self.read.append((doc.file, doc.index, resource.prefix))
+
+    def wanted(self) -> set[Key]:
+        return {(id(file), index, prefix) for file, index, prefix in self.read}
+
+    def attach(self, kept: Iterable[Resource]) -> None:
+        pass  # the workloads are in the index, kept whole
+
+    def extend(self, other: Any) -> None:
+        assert isinstance(other, MtuFacts)  # nothing of it is needed past its files
