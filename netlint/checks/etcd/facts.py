@@ -26,8 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from netlint.checks.etcd.model import EtcdMember, Place
-from netlint.checks.etcd.recognise import MEMBER_KINDS, OWNER_KINDS, members_of, owners
+from netlint.checks.etcd.model import MEMBER_KINDS, OWNER_KINDS, EtcdMember, Place
 from netlint.context import Identities, Key, ResourceIndex, RunContext, key_of
 from netlint.model import Detached, Path, Resource, SourceFile
 from netlint.positions import detach
@@ -94,6 +93,9 @@ class EtcdFacts:
             if kept(resource):
                 continue
             self.dropped.add(resource.kind)
+            # here: most runs keep every member kind whole, and need no recognition yet
+            from netlint.checks.etcd.recognise import members_of, owners
+
             found: list[EtcdMember] | None
             try:
                 found = members_of(local, resource)
@@ -147,6 +149,8 @@ class EtcdFacts:
 
     def members(self, ctx: RunContext) -> list[EtcdMember]:
         """recognise.members of the whole run."""
+        from netlint.checks.etcd.recognise import members_of, owners
+
         out: list[EtcdMember] = []
         for kind in MEMBER_KINDS:
             if kind not in self.dropped:

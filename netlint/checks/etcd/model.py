@@ -8,6 +8,19 @@ from typing import Literal
 from netlint.model import Place as Place  # re-exported for the family's modules
 from netlint.model import Resource
 
+WORKLOAD_KINDS = (
+    "StatefulSet",
+    "Deployment",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Pod",
+)
+# owners that stand for their Pods / StatefulSets in a dump of a cluster
+OWNER_KINDS = (*WORKLOAD_KINDS, "Job", "CronJob", "EtcdCluster")
+# the kinds whose objects can be members, in the order recognise.members reads them
+MEMBER_KINDS = (*WORKLOAD_KINDS, "EtcdCluster")
+
 VolumeKind = Literal[
     "claim-template",  # StatefulSet volumeClaimTemplates
     "claim",  # persistentVolumeClaim volume (PVC maybe in the run)

@@ -37,22 +37,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from netlint.checks.etcd.model import EtcdMember, EtcdVolume, Place
+from netlint.checks.etcd.model import (
+    MEMBER_KINDS,
+    OWNER_KINDS,
+    EtcdMember,
+    EtcdVolume,
+    Place,
+)
 from netlint.checks.k8s import config_map_value, get, pod_spec
 from netlint.checks.patterns import lazy
 from netlint.context import RunContext
 from netlint.model import Path, Resource
-
-WORKLOAD_KINDS = (
-    "StatefulSet",
-    "Deployment",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Pod",
-)
-# owners that stand for their Pods / StatefulSets in a dump of a cluster
-OWNER_KINDS = (*WORKLOAD_KINDS, "Job", "CronJob", "EtcdCluster")
 
 _IMAGE_BASE = lazy(
     r"(?:coreos-|mirrored-coreos-|hardened-)?etcd(?:-(?:amd64|arm64|arm|ppc64le|s390x|386))?"
@@ -1089,10 +1084,6 @@ def _owned_in_run(ctx: RunContext, resource: Resource) -> bool:
     return any(
         ctx.index.get(kind, name, resource.namespace) is not None for kind, name in owners(resource)
     )
-
-
-# the kinds whose objects can be members, in the order `members` reads them
-MEMBER_KINDS = (*WORKLOAD_KINDS, "EtcdCluster")
 
 
 def members_of(ctx: RunContext, resource: Resource) -> list[EtcdMember]:

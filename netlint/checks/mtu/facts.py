@@ -19,8 +19,6 @@ from typing import Any
 
 from netlint.checks.k8s import WORKLOAD_KINDS, pod_spec
 from netlint.checks.mtu import CILIUM_NODE_CONFIG
-from netlint.checks.mtu.ovn import is_kube_ovn, is_ovnkube
-from netlint.checks.mtu.weave import is_weave
 from netlint.context import Key, RunContext
 from netlint.model import Path, Resource, SourceFile
 
@@ -30,6 +28,10 @@ def read(resource: Resource) -> bool:
     found = pod_spec(resource)
     if found is None:
         return False
+    # here: most runs keep every workload kind whole for NL2, and never ask
+    from netlint.checks.mtu.ovn import is_kube_ovn, is_ovnkube
+    from netlint.checks.mtu.weave import is_weave
+
     items = found[1].get("containers")  # k8s.workload_containers: not the init containers
     if isinstance(items, list):
         for container in items:
