@@ -113,6 +113,9 @@ class Identities:
             for key, found in refs.items():
                 mine.setdefault(key, []).extend(found)
 
+    def holds_any(self) -> bool:
+        return bool(self._by_id)
+
     def holds(self, kind: str) -> bool:
         """Whether it holds an object of `kind`."""
         return kind in self._by_id
@@ -174,13 +177,17 @@ class Facts(Protocol):
     def collect(
         self,
         ctx: RunContext,
-        kept: Callable[[Resource], bool],
+        kept: Callable[[str], bool],
         movable: Callable[[Resource], bool],
     ) -> None:
-        """Take the facts of the objects of `ctx` (a batch of files). `kept`: whether the run
-        keeps the object whole to the end anyway (its kind is read whole: a kind is kept or
-        not as a whole); `movable`: whether it may be detached from its document (else it is
+        """Take the facts of the objects of `ctx` (a batch of files). `kept(kind)`: whether the
+        run keeps the objects of that kind whole to the end anyway (another family reads it
+        whole); `movable`: whether an object may be detached from its document (else it is
         kept whole when it is `wanted`)."""
+        ...
+
+    def held(self) -> bool:
+        """Whether it holds anything: a --jobs process sends no empty store."""
         ...
 
     def wanted(self) -> set[Key]:

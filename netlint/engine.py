@@ -466,8 +466,10 @@ class Stream:
         return found
 
     def facts_of(self, loaded: LoadedFile) -> dict[str, Facts]:
-        """The facts `check` took from `loaded`: a --jobs process sends them with the file."""
-        return self._checked_facts.pop(id(loaded))
+        """The facts `check` took from `loaded`: a --jobs process sends them with the file
+        (none of an empty store)."""
+        facts = self._checked_facts.pop(id(loaded))
+        return {family: store for family, store in facts.items() if store.held()}
 
     def received(self, loaded: LoadedFile, facts: dict[str, Facts] | None = None) -> None:
         """A file another process checked, as it arrives here with the facts taken from it:
@@ -513,8 +515,8 @@ class Stream:
             # document, which the mapping reads around its findings
             plain = {id(lf.file) for lf in batch if lf.sources is None and lf.file.abspath}
 
-            def whole(resource: Resource) -> bool:
-                return kinds is None or resource.ref.kind in kinds
+            def whole(kind: str) -> bool:
+                return kinds is None or kind in kinds
 
             for store in facts.values():
                 store.collect(ctx, whole, lambda resource: id(resource.file) in plain)

@@ -82,16 +82,17 @@ class EtcdFacts:
     def collect(
         self,
         ctx: RunContext,
-        kept: Callable[[Resource], bool],
+        kept: Callable[[str], bool],
         movable: Callable[[Resource], bool],
     ) -> None:
-        local = replace(ctx, index=_Refusing(), cache={})
-        for resource in ctx.index.of_kind(*OWNER_KINDS):
-            if not kept(resource):
-                self.owners.add(resource.ref)
-        for resource in ctx.index.of_kind(*MEMBER_KINDS):
-            if kept(resource):
-                continue
+        index = ctx.index
+        for kind in OWNER_KINDS:
+            if not kept(kind):
+                for resource in index.of_kind(kind):
+                    self.owners.add(resource.ref)
+        dropped = [kind for kind in MEMBER_KINDS if not kept(kind)]
+        local = replace(ctx, index=_Refusing(), cache={}) if dropped else ctx
+        for resource in index.of_kind(*dropped):
             self.dropped.add(resource.kind)
             # here: most runs keep every member kind whole, and need no recognition yet
             from netlint.checks.etcd.recognise import members_of, owners
@@ -111,6 +112,9 @@ class EtcdFacts:
                 doc.file, doc.index, resource.prefix, resource.namespace, owners(resource), found
             )
             self.entries.setdefault(resource.kind, []).append(entry)
+
+    def held(self) -> bool:
+        return bool(self.entries or self.dropped or self.owners.holds_any())
 
     def wanted(self) -> set[Key]:
         return {e.key() for e in self._entries() if e.members is None and e.resource is None}

@@ -69,13 +69,16 @@ class MtuFacts:
     def collect(
         self,
         ctx: RunContext,
-        kept: Callable[[Resource], bool],
+        kept: Callable[[str], bool],
         movable: Callable[[Resource], bool],
     ) -> None:
-        for resource in ctx.index.of_kind(*WORKLOAD_KINDS):
-            if not kept(resource) and read(resource):
+        for resource in ctx.index.of_kind(*(k for k in WORKLOAD_KINDS if not kept(k))):
+            if read(resource):
                 doc = resource.doc
                 self.read.append((doc.file, doc.index, resource.prefix))
+
+    def held(self) -> bool:
+        return bool(self.read)
 
     def wanted(self) -> set[Key]:
         return {(id(file), index, prefix) for file, index, prefix in self.read}
