@@ -90,10 +90,11 @@ class EtcdFacts:
             if not kept(kind):
                 for resource in index.of_kind(kind):
                     self.owners.add(resource.ref)
-        dropped = [kind for kind in MEMBER_KINDS if not kept(kind)]
-        local = replace(ctx, index=_Refusing(), cache={}) if dropped else ctx
-        for resource in index.of_kind(*dropped):
+        local: RunContext | None = None
+        for resource in index.of_kind(*(kind for kind in MEMBER_KINDS if not kept(kind))):
             self.dropped.add(resource.kind)
+            if local is None:  # most batches hold no object of a kind the run drops
+                local = replace(ctx, index=_Refusing(), cache={})
             # here: most runs keep every member kind whole, and need no recognition yet
             from netlint.checks.etcd.recognise import members_of, owners
 
