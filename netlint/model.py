@@ -297,6 +297,9 @@ class Resource:
 
 
 def no_tree() -> Node:
+    """The tree of a detached object's document (Detached): there is none. A fix on such an
+    object could not be placed as an edit (edits.make_edit reads the tree); no family that
+    keeps facts sets one."""
     raise AssertionError("a detached object has no node: its fields were placed when it was read")
 
 
