@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from netlint.load import LoadedFile
-from netlint.model import Document, ObjectRef, Resource
+from netlint.model import Document, ObjectRef, Resource, SourceFile
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -213,3 +213,43 @@ Key = tuple[int, int, tuple[str | int, ...]]
 def key_of(resource: Resource) -> Key:
     doc = resource.doc
     return (id(doc.file), doc.index, resource.prefix)
+
+
+class ReadWhole:
+    """Facts that are only which objects to keep whole: of the kinds `READ` the run drops,
+    those `reads` accepts (a test of the object alone, a superset of what the family then
+    uses). The family's rules read them from the index at the end, as without facts."""
+
+    KINDS: tuple[str, ...] = ()  # read whole at the end, every object
+    READ: tuple[str, ...] = ()  # kept whole when `reads` accepts the object
+
+    def __init__(self) -> None:
+        # (file, document index, path in it) of each object to keep; the SourceFile, not its
+        # id, so that a --jobs process can send it
+        self.read: list[tuple[SourceFile, int, tuple[str | int, ...]]] = []
+
+    def reads(self, resource: Resource) -> bool:
+        raise NotImplementedError
+
+    def collect(
+        self,
+        ctx: RunContext,
+        kept: Callable[[str], bool],
+        movable: Callable[[Resource], bool],
+    ) -> None:
+        for resource in ctx.index.of_kind(*(kind for kind in self.READ if not kept(kind))):
+            if self.reads(resource):
+                doc = resource.doc
+                self.read.append((doc.file, doc.index, resource.prefix))
+
+    def held(self) -> bool:
+        return bool(self.read)
+
+    def wanted(self) -> set[Key]:
+        return {(id(file), index, prefix) for file, index, prefix in self.read}
+
+    def attach(self, kept: Iterable[Resource]) -> None:
+        pass  # they are in the index, kept whole
+
+    def extend(self, other: Any) -> None:
+        pass  # nothing of it is needed past its files

@@ -18,6 +18,7 @@ from netlint import engine
 from netlint.api import Report, lint
 from netlint.checks import FACTS, REGISTRY
 from netlint.config import Config
+from netlint.context import ReadWhole, ResourceIndex
 from netlint.load import LoadedFile
 
 
@@ -59,6 +60,22 @@ def test_a_stream_finds_what_a_whole_run_finds(corpus: str, tmp_path: Path, batc
     assert differ == []
 
 
+def _holding(config: Config, index: ResourceIndex) -> set[int]:
+    """The documents a stream keeps: those holding an object of a kind read whole after the
+    files, or one a family's facts keep whole (context.ReadWhole: NL1's CNI workloads, NL2's
+    exposed Services). NL3 keeps whole only members that read other objects, or in files
+    mapped to templates: the corpora have none of a kind the run drops."""
+    kinds = _read_after_the_files(config)
+    chosen = {rule.family for rule in engine.select_rules(_rules(), config.model.select, ())}
+    stores = [FACTS[f]() for f in sorted(chosen) if f in FACTS]
+    whole = [s for s in stores if isinstance(s, ReadWhole)]
+    return {
+        id(r.doc)
+        for r in index.resources
+        if r.ref.kind in kinds or any(r.ref.kind in s.READ and s.reads(r) for s in whole)
+    }
+
+
 def _read_after_the_files(config: Config, select: tuple[str, ...] = ()) -> frozenset[str]:
     """The kinds the run checks read whole after the files: a family that takes facts from
     each file (checks.FACTS) reads its facts' KINDS."""
@@ -81,11 +98,12 @@ def test_a_stream_keeps_the_documents_the_later_rules_read(tmp_path: Path) -> No
     config = _configs(tmp_path)["defaults"]
     whole = _lint(paths, config, keep_documents=True)
     kinds = _read_after_the_files(config)
-    assert {"Service", "ConfigMap", "StorageClass", "Deployment"} <= kinds
+    assert {"ConfigMap", "StorageClass", "Deployment"} <= kinds
+    assert "Service" not in kinds  # NL2 keeps the exposed ones only (checks/ingress/facts.py)
     assert "CustomResourceDefinition" not in kinds
     loaded: list[LoadedFile] = whole.inputs[0]
     index = engine.context(loaded, config).index  # the objects of the run
-    holding = {id(r.doc) for r in index.resources if r.ref.kind in kinds}
+    holding = _holding(config, index)
     expected = [
         (lf.file.path, doc.index) for lf in loaded for doc in lf.documents if id(doc) in holding
     ]
@@ -95,11 +113,12 @@ def test_a_stream_keeps_the_documents_the_later_rules_read(tmp_path: Path) -> No
     # the files left without documents let go of their text
     emptied = {lf.file.path for lf in loaded} - {path for path, _ in expected}
     assert {lf.file.path for lf in streamed.inputs[0] if lf.file.lines == ()} == emptied
-    assert len(emptied) == 92
-    # 51 fewer than when NL1 and NL3 read their kinds' documents at the end (checks.FACTS):
+    assert len(emptied) == 118
+    # 224 fewer than when NL1, NL2 and NL3 read their kinds' documents at the end (checks.FACTS):
     # the corpus's two EtcdClusters and 49 Jobs, CronJobs and ReplicationControllers, which NL2
-    # does not read, NL1 reads none of (checks/mtu/facts.py) and NL3 finds no member among
-    assert (len(kept), len(_documents(whole))) == (676, 1989)
+    # does not read, NL1 reads none of (checks/mtu/facts.py) and NL3 finds no member among; and
+    # 173 documents whose only Services are not exposed (checks/ingress/facts.py)
+    assert (len(kept), len(_documents(whole))) == (503, 1989)
 
 
 def test_every_rule_keeps_every_document(tmp_path: Path) -> None:
@@ -165,7 +184,7 @@ def test_a_rendered_kustomization_streams_too(overlay: str, tmp_path: Path) -> N
     assert whole.findings
     loaded: list[LoadedFile] = whole.inputs[0]
     index = engine.context(loaded, config).index
-    holding = {id(r.doc) for r in index.resources if r.ref.kind in _read_after_the_files(config)}
+    holding = _holding(config, index)
     assert _documents(streamed) == [
         (lf.file.path, doc.index) for lf in loaded for doc in lf.documents if id(doc) in holding
     ]

@@ -151,6 +151,12 @@ def _mtu_facts() -> Facts:
     return MtuFacts()
 
 
+def _ingress_facts() -> Facts:
+    from netlint.checks.ingress.facts import IngressFacts
+
+    return IngressFacts()
+
+
 def _etcd_facts() -> Facts:
     from netlint.checks.etcd.facts import EtcdFacts
 
@@ -161,4 +167,8 @@ def _etcd_facts() -> Facts:
 # read, rather than from its documents kept to the end: family -> a new, empty store of them.
 # Their checks read `ctx.facts[family]` when it is there; `Facts.KINDS` then stands for their
 # `Check.kinds` in what the stream keeps.
-FACTS: dict[str, Callable[[], Facts]] = {"NL1": _mtu_facts, "NL3": _etcd_facts}
+FACTS: dict[str, Callable[[], Facts]] = {
+    "NL1": _mtu_facts,
+    "NL2": _ingress_facts,
+    "NL3": _etcd_facts,
+}

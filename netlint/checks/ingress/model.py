@@ -11,6 +11,8 @@ from netlint.model import Resource
 # the workload kinds whose pods a Service can select here (the selector is read on their pod
 # template, a Pod's on its own labels); Jobs, CronJobs and ReplicationControllers are not read
 WORKLOAD_KINDS = ("Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Pod")
+# the Service types NL201 and NL203 judge (and the stream keeps: ingress/facts.py)
+EXPOSED = ("LoadBalancer", "NodePort")
 
 
 @dataclass(frozen=True)

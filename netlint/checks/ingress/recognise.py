@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from netlint.checks.ingress.model import WORKLOAD_KINDS, Controller, Place
+from netlint.checks.ingress.model import EXPOSED, WORKLOAD_KINDS, Controller, Place
 from netlint.checks.k8s import containers, get, scalar_text
 from netlint.checks.patterns import any_glob, glob_match
 from netlint.context import RunContext
 from netlint.model import Path, Resource
 
-CANDIDATE_TYPES = ("LoadBalancer", "NodePort")
 CATALOG = "ingress_controllers"
 
 _LABELS: Path = ("metadata", "labels")
@@ -207,7 +206,7 @@ def _string_map(value: Any) -> dict[str, str]:
 
 def _service_type(service: Resource) -> str | None:
     kind = get(service.data, ("spec", "type"))
-    return kind if kind in CANDIDATE_TYPES else None
+    return kind if kind in EXPOSED else None
 
 
 def _pod_labels(workload: Resource) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netlint.checks.ingress.model import WORKLOAD_KINDS, Controller
+from netlint.checks.ingress.model import EXPOSED, WORKLOAD_KINDS, Controller
 from netlint.checks.k8s import get, pod_spec
 from netlint.context import RunContext
 from netlint.model import Fix, Hit, Related, Resource
@@ -15,7 +15,6 @@ from netlint.model import Fix, Hit, Related, Resource
 # Contour's resource (NL202, invalid_policy, reads each Service alone: it is file-scoped)
 READS = ("Service", *WORKLOAD_KINDS, "ConfigMap", "ContourConfiguration")
 
-EXPOSED = ("LoadBalancer", "NodePort")
 POLICIES = ("Cluster", "Local")
 _ETP = ("spec", "externalTrafficPolicy")
 

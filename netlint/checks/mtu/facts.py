@@ -14,13 +14,10 @@ whole at the end (`MtuFacts.KINDS`): a DaemonSet or a Weave container names its 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
-
 from netlint.checks.k8s import WORKLOAD_KINDS, pod_spec
 from netlint.checks.mtu import CILIUM_NODE_CONFIG
-from netlint.context import Key, RunContext
-from netlint.model import Path, Resource, SourceFile
+from netlint.context import ReadWhole
+from netlint.model import Resource
 
 
 def read(resource: Resource) -> bool:
@@ -48,9 +45,8 @@ def read(resource: Resource) -> bool:
     return False
 
 
-class MtuFacts:
-    """checks.FACTS["NL1"]: the workloads of the files read that the extractors read, as
-    `wanted` keys. Nothing is kept past the file: the rules read those workloads whole."""
+class MtuFacts(ReadWhole):
+    """checks.FACTS["NL1"]: the workloads of the files read that the extractors read."""
 
     KINDS: tuple[str, ...] = (
         "ConfigMap",
@@ -60,31 +56,7 @@ class MtuFacts:
         CILIUM_NODE_CONFIG,
         "Network",
     )
+    READ: tuple[str, ...] = WORKLOAD_KINDS
 
-    def __init__(self) -> None:
-        # (file, document index, path in it) of each workload read; SourceFile, not its id,
-        # so that a --jobs process can send it
-        self.read: list[tuple[SourceFile, int, Path]] = []
-
-    def collect(
-        self,
-        ctx: RunContext,
-        kept: Callable[[str], bool],
-        movable: Callable[[Resource], bool],
-    ) -> None:
-        for resource in ctx.index.of_kind(*(k for k in WORKLOAD_KINDS if not kept(k))):
-            if read(resource):
-                doc = resource.doc
-                self.read.append((doc.file, doc.index, resource.prefix))
-
-    def held(self) -> bool:
-        return bool(self.read)
-
-    def wanted(self) -> set[Key]:
-        return {(id(file), index, prefix) for file, index, prefix in self.read}
-
-    def attach(self, kept: Iterable[Resource]) -> None:
-        pass  # the workloads are in the index, kept whole
-
-    def extend(self, other: Any) -> None:
-        assert isinstance(other, MtuFacts)  # nothing of it is needed past its files
+    def reads(self, resource: Resource) -> bool:
+        return read(resource)
