@@ -4,6 +4,7 @@ A Detached object answers `resource_span` as the object it was detached from, fo
 was given. NL3 takes its members from each file as it is read: a member that reads nothing else
 of the run is kept detached and its document goes; one that reads a ConfigMap or a claim keeps
 its document and is found at the end; an owner in another file still makes its Pods its own.
+NL2 keeps only the Services it can judge (exposed ones) beside the workloads and ConfigMaps.
 tests/test_stream.py compares every streamed report with a whole run's on every corpus."""
 
 from __future__ import annotations
@@ -238,14 +239,51 @@ def test_nl3_reads_whole_the_kinds_another_family_keeps(batch: str, detached: li
     assert detached == []
 
 
+INGRESS = ROOT / "tests" / "fixtures" / "facts" / "ingress"
+
+
+def test_nl2_keeps_only_the_services_it_can_judge(batch: str) -> None:
+    """NL2 keeps a Service whole only if it is exposed (LoadBalancer or NodePort): the
+    ClusterIP admission webhook, the ClusterIP metrics Service and the ExternalName go once
+    their file is read, and NL202 still finds the misspelt policy there as it is read. The
+    workloads and ConfigMaps are kept; the report is the whole run's."""
+    from netlint.parallel import can_fork
+
+    def run(**kw: Any) -> Report:
+        return lint([str(INGRESS)], cwd=ROOT, select=["NL2"], **kw)
+
+    whole = run(keep_documents=True)
+    streamed = run()
+    assert streamed.findings == whole.findings
+    found = [
+        (f.rule, Path(f.file.path).name, f.span.line, f.span.column) for f in streamed.findings
+    ]
+    assert found == [("NL201", "a-service.yaml", 10, 1), ("NL202", "b-internal.yaml", 10, 26)]
+    [nl201, _] = streamed.findings
+    related = [(Path(r.file.path).name, r.span.line, r.span.column) for r in nl201.related]
+    assert related == [("a-service.yaml", 8, 29), ("c-controller.yaml", 3, 1)]
+    kept = [("a-service.yaml", 0), ("c-controller.yaml", 0), ("c-controller.yaml", 1)]
+    kept.append(("d-nodeport.yaml", 0))
+    assert _kept(streamed) == kept
+    assert len(_kept(whole)) == 7
+    if can_fork():
+        forked = run(jobs=2)
+        assert forked.findings == whole.findings
+        assert _kept(forked) == kept
+
+
+# ../shared/corpus holds no CNI install NL1 judges
+SHARED_FINDS = {("../shared/corpus", "NL2"), ("../shared/corpus", "NL3")}
+
+
 @pytest.mark.parametrize("corpus", CORPORA)
-@pytest.mark.parametrize("family", ["NL1", "NL3"])
+@pytest.mark.parametrize("family", ["NL1", "NL2", "NL3"])
 def test_a_family_on_facts_finds_alone_what_a_whole_run_finds(
     corpus: str, family: str, tmp_path: Path
 ) -> None:
     """Chosen alone, a family that takes facts is the only reader of its kinds: NL1 keeps only
-    the workloads its extractors read, NL3 detaches its members. Its report is the whole
-    run's on every corpus, serially and with two load processes."""
+    the workloads its extractors read, NL2 only exposed Services, NL3 detaches its members. Its
+    report is the whole run's on every corpus, serially and with two load processes."""
     from netlint.parallel import can_fork
 
     paths = [str(p) for p in _paths(corpus, tmp_path)]
@@ -257,8 +295,8 @@ def test_a_family_on_facts_finds_alone_what_a_whole_run_finds(
     assert run().findings == whole.findings
     if can_fork():
         assert run(jobs=2).findings == whole.findings
-    # not a comparison of empty reports (../shared/corpus holds no CNI install NL1 judges)
-    if corpus in ("examples", "rule fixtures") or (family, corpus) == ("NL3", "../shared/corpus"):
+    # not a comparison of empty reports
+    if corpus in ("examples", "rule fixtures") or (corpus, family) in SHARED_FINDS:
         assert any(f.rule.startswith(family) for f in whole.findings)
 
 
