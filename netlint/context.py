@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from netlint.load import LoadedFile
-from netlint.model import Document, ObjectRef, Resource, SourceFile
+from netlint.model import Document, ObjectRef, Path, Resource, SourceFile
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -226,7 +226,7 @@ class ReadWhole:
     def __init__(self) -> None:
         # (file, document index, path in it) of each object to keep; the SourceFile, not its
         # id, so that a --jobs process can send it
-        self.read: list[tuple[SourceFile, int, tuple[str | int, ...]]] = []
+        self.read: list[tuple[SourceFile, int, Path]] = []
 
     def reads(self, resource: Resource) -> bool:
         raise NotImplementedError

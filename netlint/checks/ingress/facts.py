@@ -6,11 +6,12 @@ rules._exposed), and no ingress rule reads one Service for another (recognise.py
 preserve.py read the Service judged, its workloads and ConfigMaps); NL202 reads each Service
 as its file is read. So the stream keeps whole only the exposed Services. The workloads are
 joined to them by labels, which is known only when every Service has been read: they are kept
-whole (`IngressFacts.KINDS`), with the ConfigMaps and ContourConfigurations read by name."""
+whole (`IngressFacts.KINDS`: model.JOINED), with the ConfigMaps and ContourConfigurations
+read by name."""
 
 from __future__ import annotations
 
-from netlint.checks.ingress.model import EXPOSED, WORKLOAD_KINDS
+from netlint.checks.ingress.model import EXPOSED, JOINED
 from netlint.checks.k8s import get
 from netlint.context import ReadWhole
 from netlint.model import Resource
@@ -19,7 +20,7 @@ from netlint.model import Resource
 class IngressFacts(ReadWhole):
     """checks.FACTS["NL2"]: the exposed Services of the files read."""
 
-    KINDS: tuple[str, ...] = (*WORKLOAD_KINDS, "ConfigMap", "ContourConfiguration")
+    KINDS: tuple[str, ...] = JOINED
     READ: tuple[str, ...] = ("Service",)
 
     def reads(self, resource: Resource) -> bool:

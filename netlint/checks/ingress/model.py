@@ -13,6 +13,9 @@ from netlint.model import Resource
 WORKLOAD_KINDS = ("Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Pod")
 # the Service types NL201 and NL203 judge (and the stream keeps: ingress/facts.py)
 EXPOSED = ("LoadBalancer", "NodePort")
+# what the ingress rules read besides the Services, every object of it kept to the end: the
+# workloads their selectors join, the ConfigMaps and Contour's resource read by name
+JOINED = (*WORKLOAD_KINDS, "ConfigMap", "ContourConfiguration")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netlint.checks.ingress.model import EXPOSED, WORKLOAD_KINDS, Controller
+from netlint.checks.ingress.model import EXPOSED, JOINED, Controller
 from netlint.checks.k8s import get, pod_spec
 from netlint.context import RunContext
 from netlint.model import Fix, Hit, Related, Resource
@@ -13,7 +13,7 @@ from netlint.model import Fix, Hit, Related, Resource
 # the kinds the run-scoped NL2xx rules read (checks/__init__.py: Check.kinds): the Services,
 # the workloads behind them, and the settings controllers and CNIs keep in ConfigMaps and
 # Contour's resource (NL202, invalid_policy, reads each Service alone: it is file-scoped)
-READS = ("Service", *WORKLOAD_KINDS, "ConfigMap", "ContourConfiguration")
+READS = ("Service", *JOINED)
 
 POLICIES = ("Cluster", "Local")
 _ETP = ("spec", "externalTrafficPolicy")
